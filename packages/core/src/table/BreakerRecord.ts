@@ -1,0 +1,38 @@
+import type { VClock } from '../clock/VectorClock.js'
+
+/** A node's id: its libp2p peer id string (any non-empty string in tests). */
+export type NodeId = string
+
+export type BreakerState = 'closed' | 'open' | 'half-open'
+export type Override = 'forced-open' | 'forced-closed' | null
+
+/** The fields a writer chooses; the version fields are stamped by the table. */
+export interface RecordPayload {
+  readonly state: BreakerState
+  readonly override: Override
+  /** How long 'open' lasts before a probe may start, already backed off. */
+  readonly cooldownMs: number
+  /** Consecutive opens, for exponential backoff of the cooldown. */
+  readonly openCount: number
+  /** Who holds the half-open probe claim. */
+  readonly prober: NodeId | null
+  /** Short human text, e.g. "failure rate 63% over 41 calls on n3". */
+  readonly reason: string
+}
+
+/** One version of one breaker, as gossiped. See DESIGN.md "The breaker record". */
+export interface BreakerRecord extends RecordPayload {
+  /** Breaker key, 1..128 chars. */
+  readonly name: string
+  /** Who wrote this version. */
+  readonly origin: NodeId
+  /** Lamport timestamp of this version; with `origin`, the total order of versions. */
+  readonly lamport: number
+  /** Versions seen, per writer. Detects concurrency only; never orders. */
+  readonly vclock: VClock
+  /** Origin's wall clock in ms since the epoch: for display only, never for ordering. */
+  readonly wallTime: number
+}
+
+export const MAX_NAME_LENGTH = 128
+export const MAX_REASON_LENGTH = 256
