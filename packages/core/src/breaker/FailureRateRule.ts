@@ -1,0 +1,23 @@
+import type { TripRule } from './TripRule.js'
+import type { WindowTotals } from './Window.js'
+
+/** Trips when at least `percent` % of the calls in the window failed, given at least `minimumCalls` calls. */
+export class FailureRateRule implements TripRule {
+  constructor(
+    readonly percent: number,
+    readonly minimumCalls: number,
+  ) {
+    if (!Number.isFinite(percent) || percent <= 0 || percent > 100) {
+      throw new RangeError(`failureRate must be a number in (0, 100], got ${percent}`)
+    }
+    if (!Number.isSafeInteger(minimumCalls) || minimumCalls < 1) {
+      throw new RangeError(`minimumCalls must be an integer >= 1, got ${minimumCalls}`)
+    }
+  }
+
+  check(totals: WindowTotals, _consecutiveFailures: number): string | null {
+    const { calls, failures } = totals
+    if (calls < this.minimumCalls || failures * 100 < this.percent * calls) return null
+    return `failure rate ${Math.round((failures * 100) / calls)}% over ${calls} calls`
+  }
+}
