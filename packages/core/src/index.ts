@@ -1,0 +1,7 @@
+export type { Clock } from './clock/Clock.js'
+export * from './clock/index.js'
+export * from './breaker/index.js'
+export * from './table/index.js'
+export * from './membership/index.js'
+export * from './wire/index.js'
+export * from './node/index.js'

@@ -1,0 +1,55 @@
+import type { CircuitBreaker } from '../breaker/CircuitBreaker.js'
+import type { BreakerState, Override } from '../table/BreakerRecord.js'
+import type { Clock } from '../clock/Clock.js'
+
+/** Per-breaker counters, for metrics. */
+export interface BreakerCounters {
+  callsOk: number
+  callsFailed: number
+  rejections: number
+  transitions: number
+}
+
+/**
+ * A node's handle on one fleet-wide breaker: the local `CircuitBreaker`
+ * (windows, trip rules, permits) whose transitions the `FleetNode` turns into
+ * record writes, and whose state follows the merged fleet record.
+ */
+export class FleetBreaker {
+  readonly counters: BreakerCounters = { callsOk: 0, callsFailed: 0, rejections: 0, transitions: 0 }
+
+  constructor(
+    readonly name: string,
+    readonly local: CircuitBreaker,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Effective state (overrides applied). */
+  get state(): BreakerState {
+    return this.local.state
+  }
+
+  /** Operator override in force, if any. */
+  get override(): Override {
+    return this.local.override
+  }
+
+  /** May a call go ahead now? Counts a rejection when not. */
+  tryAcquire(): boolean {
+    if (this.local.tryAcquire(this.clock.now())) return true
+    this.counters.rejections++
+    return false
+  }
+
+  /** Report the outcome of a call that `tryAcquire()` permitted. */
+  record(ok: boolean, durationMs: number): void {
+    if (ok) this.counters.callsOk++
+    else this.counters.callsFailed++
+    this.local.record(ok, durationMs, this.clock.now())
+  }
+
+  /** Time left before this node may try a probe, ms (0 when not open). */
+  retryAfterMs(): number {
+    return this.local.cooldownRemaining(this.clock.now())
+  }
+}

@@ -1,0 +1,7 @@
+export { FleetNode } from './FleetNode.js'
+export type { Channel, FleetTransport, BreakerChange, FleetNodeInit, FleetCounters } from './FleetNode.js'
+export { FleetBreaker } from './FleetBreaker.js'
+export type { BreakerCounters } from './FleetBreaker.js'
+export { resolveFleetOptions } from './FleetOptions.js'
+export type { FleetOptions, ResolvedFleetOptions } from './FleetOptions.js'
+export { entitledProber } from './probeChoice.js'

@@ -1,0 +1,293 @@
+import './polyfill.js'
+import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
+import type { BreakerChange, BreakerOptions, BreakerRecord, Member, MemberStatus, FleetOptions } from '@breaker-mesh/core'
+import { createP2PHost } from './p2p/P2PHost.js'
+import type { P2PHost } from './p2p/P2PHost.js'
+import { createLogger } from './log.js'
+import { MeshBreaker } from './MeshBreaker.js'
+import { resolveMeshOptions } from './meshOptions.js'
+import type { ResolvedMeshOptions } from './meshOptions.js'
+import type { AdminTarget, MeshEvent, MeshOptions, MeshStats, MeshView } from './MeshApi.js'
+
+const log = createLogger('mesh')
+
+/** Options of `createMesh()` plus tuning for tests and benchmarks. */
+export interface CreateMeshOptions extends MeshOptions {
+  /** Fleet-layer tuning (probe claim timeout, vclock TTL, table size). */
+  fleetOptions?: FleetOptions
+}
+
+/**
+ * A running member of the fleet: a libp2p node, SWIM membership and the
+ * replicated breaker table. Create it with `createMesh()`.
+ */
+export class Mesh implements AdminTarget {
+  private readonly breakers = new Map<string, MeshBreaker>()
+  private readonly listeners = new Set<(event: MeshEvent) => void>()
+  private readonly inflight = new Set<Promise<unknown>>()
+  private readonly timer: NodeJS.Timeout
+  private flushScheduled = false
+  private stopping: Promise<void> | undefined
+  private sendFailures = 0
+
+  /** @internal use `createMesh()` */
+  constructor(
+    readonly options: ResolvedMeshOptions,
+    private readonly host: P2PHost,
+    readonly node: FleetNode,
+    tickMs: number,
+  ) {
+    this.timer = setInterval(() => this.guard('tick', () => this.node.tick()), tickMs)
+    this.timer.unref()
+    node.onPending(() => this.scheduleFlush())
+    node.onBreakerChange((change) => this.breakerChanged(change))
+    node.onMemberChange((member, previous) => this.memberChanged(member, previous))
+  }
+
+  /** This node's libp2p peer id. */
+  get peerId(): string {
+    return this.host.peerId
+  }
+
+  /** Multiaddrs this node listens on, with /p2p/<peer id>. */
+  addrs(): string[] {
+    return this.host.addrs()
+  }
+
+  /**
+   * The fleet-wide breaker `name` (1..128 chars), created with `options` on
+   * first use (later calls return the same breaker). Options are validated:
+   * a bad one throws a `RangeError` naming the field.
+   */
+  breaker(name: string, options?: BreakerOptions): MeshBreaker {
+    let breaker = this.breakers.get(name)
+    if (!breaker) {
+      breaker = new MeshBreaker(this.node.breaker(name, options), () => performance.now())
+      this.breakers.set(name, breaker)
+    }
+    return breaker
+  }
+
+  /** This node's view of the fleet: the `inspect --json` shape. */
+  view(): MeshView {
+    const table = this.node.table
+    return {
+      node: { id: this.peerId, name: this.options.name, fleet: this.options.fleet, addrs: this.addrs() },
+      members: this.node.swim.members().map((m) => ({
+        id: m.id,
+        name: m.name,
+        status: m.status,
+        incarnation: m.incarnation,
+        addrs: [...m.addrs],
+      })),
+      breakers: table.snapshot().map((r) => ({
+        name: r.name,
+        state: effectiveState(r),
+        override: r.override,
+        reason: r.reason,
+        prober: r.prober,
+        version: { lamport: r.lamport, origin: r.origin, vclock: { ...r.vclock } },
+        local: this.node.localTotals(r.name),
+        wallTime: r.wallTime,
+        concurrent: table.isConcurrent(r.name),
+      })),
+    }
+  }
+
+  stats(): MeshStats {
+    const c = this.node.counters
+    return {
+      breakers: this.node.table.snapshot().map((r) => {
+        const counters = this.node.existingBreaker(r.name)?.counters
+        return {
+          name: r.name,
+          state: effectiveState(r),
+          transitions: counters?.transitions ?? 0,
+          callsOk: counters?.callsOk ?? 0,
+          callsFailed: counters?.callsFailed ?? 0,
+          rejections: counters?.rejections ?? 0,
+        }
+      }),
+      gossip: {
+        messagesIn: c.messagesIn,
+        messagesOut: c.messagesOut,
+        dropped: { ...c.dropped, ...(this.sendFailures > 0 ? { 'send-failed': this.sendFailures } : {}) },
+        bytesIn: c.bytesIn,
+        bytesOut: c.bytesOut,
+      },
+      conflicts: this.node.table.conflicts,
+      lastPropagationAgeMs: this.node.lastPropagationAgeMs,
+    }
+  }
+
+  onEvent(listener: (event: MeshEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  forceOpen(name: string, reason?: string): void {
+    this.node.forceOpen(name, reason)
+  }
+
+  forceClose(name: string, reason?: string): void {
+    this.node.forceClose(name, reason)
+  }
+
+  reset(name: string): void {
+    this.node.reset(name)
+  }
+
+  /**
+   * Leave the fleet gracefully: every other node marks this one `left` (not
+   * dead) within a probe interval or two. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop()
+    return this.stopping
+  }
+
+  private async doStop(): Promise<void> {
+    clearInterval(this.timer)
+    this.guard('leave', () => this.node.leave())
+    // Let the `left` messages leave the socket before the connections close.
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 1000).unref())])
+    await this.host.stop()
+  }
+
+  /** @internal transport for the FleetNode */
+  track(promise: Promise<unknown>): void {
+    const p = promise.catch((err: unknown) => {
+      this.sendFailures++
+      log.debug('send failed', { err: String(err) })
+    })
+    this.inflight.add(p)
+    void p.finally(() => this.inflight.delete(p))
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      this.guard('flush', () => this.node.flush())
+    })
+  }
+
+  private breakerChanged(change: BreakerChange): void {
+    const previous = change.previous ? effectiveState(change.previous) : null
+    const state = effectiveState(change.record)
+    const breaker = this.breakers.get(change.name)
+    if (breaker && previous !== state) {
+      breaker.emit({
+        name: change.name,
+        state,
+        previous: previous ?? 'closed',
+        reason: change.record.reason,
+        origin: change.record.origin,
+        local: change.local,
+      })
+    }
+    this.emit({
+      type: 'breaker',
+      name: change.name,
+      state,
+      previous,
+      override: change.record.override,
+      reason: change.record.reason,
+      origin: change.record.origin,
+      local: change.local,
+      concurrent: change.concurrent,
+      at: Date.now(),
+    })
+  }
+
+  private memberChanged(member: Member, previous: MemberStatus | null): void {
+    this.emit({
+      type: 'member',
+      id: member.id,
+      name: member.name,
+      status: member.status,
+      previous,
+      incarnation: member.incarnation,
+      at: Date.now(),
+    })
+  }
+
+  private emit(event: MeshEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch (err) {
+        log.warn('event listener threw', { err: String(err) })
+      }
+    }
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      log.warn(`${what} failed`, { err: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+    }
+  }
+}
+
+function effectiveState(record: BreakerRecord): BreakerRecord['state'] {
+  if (record.override === 'forced-open') return 'open'
+  if (record.override === 'forced-closed') return 'closed'
+  return record.state
+}
+
+/**
+ * Start a member of the fleet. Listens, discovers peers (mDNS, seeds), and —
+ * when any seed is reachable — resolves only after the first push-pull sync,
+ * so a new instance never makes a call on stale breaker state.
+ */
+export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh> {
+  const resolved = resolveMeshOptions(options)
+  const swim = resolveSwimConfig(resolved.profile)
+  const host = await createP2PHost({
+    fleet: resolved.fleet,
+    listen: resolved.listen,
+    seeds: resolved.join,
+    mdns: resolved.mdns,
+  })
+  let mesh: Mesh | undefined
+  const node = new FleetNode({
+    self: { id: host.peerId, name: resolved.name, addrs: host.addrs() },
+    clock: { now: () => performance.now() },
+    wallClock: () => Date.now(),
+    swim,
+    options: options.fleetOptions,
+    transport: {
+      send: (to, channel, bytes, addrs) => mesh?.track(host.send(to, channel, bytes, addrs)),
+      publish: (bytes) => mesh?.track(host.publish(bytes)),
+    },
+  })
+  mesh = new Mesh(resolved, host, node, Math.max(10, Math.floor(swim.probeIntervalMs / 10)))
+  host.onMessage((from, channel, bytes) => {
+    try {
+      node.receive(from, channel, bytes)
+    } catch (err) {
+      log.warn('message handler failed', { from, channel, err: String(err) })
+    }
+  })
+  host.onPeerConnected((peer, addrs) => node.peerConnected(peer, addrs))
+  // Connections that came up while the host was starting (mDNS is quick).
+  for (const peer of host.connectedPeers()) node.peerConnected(peer)
+
+  if (resolved.join.length > 0 && resolved.joinTimeoutMs > 0) {
+    let resolveSynced!: () => void
+    const synced = new Promise<void>((r) => (resolveSynced = r))
+    const off = node.onSynced(() => resolveSynced())
+    const reached = await host.dialSeeds().catch(() => [] as string[])
+    if (reached.length > 0 && !node.synced) {
+      let timeout: NodeJS.Timeout | undefined
+      await Promise.race([synced, new Promise<void>((r) => (timeout = setTimeout(r, resolved.joinTimeoutMs)))])
+      clearTimeout(timeout)
+    }
+    off()
+    log.debug('joined', { seedsReached: reached.length, synced: node.synced })
+  }
+  return mesh
+}

@@ -1,0 +1,98 @@
+import { BreakerOpenError } from '@breaker-mesh/core'
+import type { BreakerState, FleetBreaker } from '@breaker-mesh/core'
+
+/** What a `'state'` listener receives. */
+export interface BreakerStateEvent {
+  name: string
+  state: BreakerState
+  previous: BreakerState
+  /** Why, e.g. "failure rate 63% over 41 calls on n3" */
+  reason: string
+  /** Node id that wrote the version */
+  origin: string
+  /** true if this node made the change, false if it learned it from a peer */
+  local: boolean
+}
+
+export interface MeshBreakerEvents {
+  state: BreakerStateEvent
+}
+
+/**
+ * A fleet-wide circuit breaker as an application uses it. Decisions are local
+ * and synchronous (no network on the call path); state changes spread to the
+ * fleet in the background.
+ */
+export class MeshBreaker {
+  private readonly listeners = new Set<(event: BreakerStateEvent) => void>()
+
+  /** @internal built by `Mesh.breaker()` */
+  constructor(
+    private readonly handle: FleetBreaker,
+    private readonly now: () => number,
+  ) {}
+
+  get name(): string {
+    return this.handle.name
+  }
+
+  /** 'closed' | 'open' | 'half-open', with operator overrides applied. */
+  get state(): BreakerState {
+    return this.handle.state
+  }
+
+  /**
+   * Run `fn` if the breaker permits a call, and record its outcome (a throw or
+   * rejection is a failure; its duration feeds the slow-call rule). When the
+   * breaker does not permit the call, rejects at once with `BreakerOpenError`
+   * (`code: 'ERR_BREAKER_OPEN'`) without calling `fn`.
+   */
+  async execute<T>(fn: () => Promise<T> | T): Promise<T> {
+    if (!this.handle.tryAcquire()) {
+      throw new BreakerOpenError({
+        breaker: this.handle.name,
+        state: this.handle.state,
+        retryAfterMs: this.handle.retryAfterMs(),
+        override: this.handle.override,
+      })
+    }
+    const started = this.now()
+    let result: T
+    try {
+      result = await fn()
+    } catch (err) {
+      this.handle.record(false, this.now() - started)
+      throw err
+    }
+    this.handle.record(true, this.now() - started)
+    return result
+  }
+
+  /** For code that cannot wrap its call: ask first, then `record()` the outcome of every permitted call. */
+  tryAcquire(): boolean {
+    return this.handle.tryAcquire()
+  }
+
+  /** Outcome of a call that `tryAcquire()` permitted. */
+  record(ok: boolean, durationMs: number): void {
+    this.handle.record(ok, durationMs)
+  }
+
+  /** Subscribe to state changes (local or learned from the fleet); returns an unsubscribe function. */
+  on<K extends keyof MeshBreakerEvents>(event: K, listener: (event: MeshBreakerEvents[K]) => void): () => void {
+    if (event !== 'state') throw new RangeError(`unknown breaker event ${String(event)}; the only event is 'state'`)
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** @internal */
+  emit(event: BreakerStateEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        // a listener's bug must not break the mesh
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { hostname } from 'node:os'
+import type { MeshOptions } from './MeshApi.js'
+
+export interface ResolvedMeshOptions {
+  fleet: string
+  name: string
+  listen: { host: string; port: number }
+  join: string[]
+  mdns: boolean
+  profile: 'lan' | 'local'
+  joinTimeoutMs: number
+}
+
+const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
+
+/** Parse 'host:port' (IPv6 as '[::1]:port'); port 0 means any free port. */
+export function parseHostPort(field: string, value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(value)
+  const port = m ? Number(m[3]) : NaN
+  if (!m || port > 65535) {
+    throw new RangeError(`${field} must be host:port (e.g. 0.0.0.0:7946), got ${JSON.stringify(value)}`)
+  }
+  return { host: (m[1] ?? m[2]) as string, port }
+}
+
+export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('createMesh options must be an object')
+  const fleet = options.fleet ?? 'default'
+  if (typeof fleet !== 'string' || !FLEET_RE.test(fleet)) {
+    throw new RangeError(`fleet must be 1..64 characters of [A-Za-z0-9._-], got ${JSON.stringify(fleet)}`)
+  }
+  const name = options.name ?? `${hostname()}-${process.pid}`
+  if (typeof name !== 'string' || name.length === 0 || name.length > 64) {
+    throw new RangeError(`name must be a string of 1..64 characters, got ${JSON.stringify(name)}`)
+  }
+  const join = options.join ?? []
+  if (!Array.isArray(join) || join.some((s) => typeof s !== 'string' || s.length === 0)) {
+    throw new RangeError(`join must be an array of seed addresses, got ${JSON.stringify(join)}`)
+  }
+  const profile = options.profile ?? 'lan'
+  if (profile !== 'lan' && profile !== 'local') {
+    throw new RangeError(`profile must be 'lan' or 'local', got ${JSON.stringify(profile)}`)
+  }
+  const joinTimeoutMs = options.joinTimeoutMs ?? 5000
+  if (typeof joinTimeoutMs !== 'number' || !Number.isFinite(joinTimeoutMs) || joinTimeoutMs < 0) {
+    throw new RangeError(`joinTimeoutMs must be a non-negative number of ms, got ${String(joinTimeoutMs)}`)
+  }
+  return {
+    fleet,
+    name,
+    listen: parseHostPort('listen', options.listen ?? '0.0.0.0:7946'),
+    join: [...join],
+    mdns: options.mdns ?? true,
+    profile,
+    joinTimeoutMs,
+  }
+}

@@ -1,0 +1,116 @@
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { resolveSwimConfig, suspicionTimeout } from '@breaker-mesh/core'
+import { killAll, seedHostPort, spawnFleet, spawnNode, waitUntil } from '../helpers/processFleet.js'
+import type { NodeProcess } from '../helpers/processFleet.js'
+import { SCENARIO_BREAKER } from './ScenarioFleet.js'
+import type { CallResult, ScenarioFleet, ScenarioView, Upstream } from './ScenarioFleet.js'
+
+/** A real HTTP dependency on 127.0.0.1 that counts requests; slow enough that a trial call is still in flight while the other nodes are answered. */
+class HttpUpstream implements Upstream {
+  hits = 0
+  healthy = true
+  url = ''
+  private server: Server | undefined
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.hits++
+      setTimeout(() => {
+        res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain', connection: 'close' })
+        res.end(this.healthy ? 'ok' : 'down')
+      }, 100)
+    })
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`
+  }
+
+  setHealthy(healthy: boolean): void {
+    this.healthy = healthy
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections()
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve())
+  }
+}
+
+/** `size` real breaker-mesh processes on 127.0.0.1 with the `local` SWIM profile. */
+export async function processFleet(size: number): Promise<ScenarioFleet> {
+  const upstream = new HttpUpstream()
+  await upstream.start()
+  const base = { profile: 'local' as const, breakers: { dep: SCENARIO_BREAKER } }
+  const nodes: NodeProcess[] = await spawnFleet(size, base)
+  const seed = seedHostPort(nodes[0]!.addrs.find((a) => a.includes('/ip4/127.0.0.1/'))!)
+  // Wait until every node sees every other alive, so each scenario starts from an agreed view.
+  await waitUntil(async () => {
+    for (const node of nodes) {
+      const { view } = await node.command<{ view: ScenarioView }>({ cmd: 'view' })
+      if (view.members.filter((m) => m.status === 'alive').length !== nodes.length) return false
+    }
+    return true
+  }, 20_000, 'a full view on every node', 50)
+
+  const swim = resolveSwimConfig('local')
+  const suspicion = suspicionTimeout(swim.suspicionMult, size, swim.probeIntervalMs)
+  const node = (i: number) => {
+    const n = nodes[i]
+    if (!n) throw new Error(`no node ${i}`)
+    return n
+  }
+
+  return {
+    label: 'libp2p processes',
+    // Round-robin reaches the victim within (N−1) intervals at worst; then the probe,
+    // the suspicion timeout, and dissemination; plus slack for a loaded 2-core machine.
+    bounds: {
+      deadMs: (size + 2) * swim.probeIntervalMs + suspicion + 3000,
+      leftMs: 3000,
+      propagateMs: 3000,
+    },
+    upstream,
+    size: () => nodes.length,
+    id: (i) => node(i).id,
+    async callMany(i, name, n, ok) {
+      const r = await node(i).command<{ counts: { ok: number; failed: number; rejected: number } }>({ cmd: 'callMany', breaker: name, n, ok })
+      return r.counts
+    },
+    async call(i, name) {
+      const r = await node(i).command<{ result: CallResult }>({ cmd: 'call', breaker: name, url: upstream.url })
+      return r.result
+    },
+    async view(i) {
+      const r = await node(i).command<{ view: ScenarioView }>({ cmd: 'view' })
+      if (!r.view) throw new Error(`node ${i}: ${r.error ?? 'no view'}`)
+      return r.view
+    },
+    async forceOpen(i, name) {
+      await node(i).command({ cmd: 'force-open', name })
+    },
+    async forceClose(i, name) {
+      await node(i).command({ cmd: 'force-close', name })
+    },
+    async concurrently(ops) {
+      // Commands are written to every process in the same tick; each applies its own
+      // before any gossip from the others can arrive (≥ 1 ms away).
+      await Promise.all(ops.map((op) => op()))
+    },
+    async kill(i) {
+      await node(i).kill('SIGKILL')
+    },
+    async stop(i) {
+      await node(i).kill('SIGTERM')
+    },
+    async add() {
+      const fresh = await spawnNode({ ...base, name: `n${nodes.length + 1}`, join: [seed] })
+      nodes.push(fresh)
+      return nodes.length - 1
+    },
+    waitFor: (check, timeoutMs, what) => waitUntil(check, timeoutMs, what),
+    async close() {
+      await killAll()
+      await upstream.stop()
+    },
+  }
+}
