@@ -1,0 +1,113 @@
+import type { CliIo } from '../CliIo.js'
+import { UsageError } from '../errors/UsageError.js'
+import type { HostPort } from '../options/parseHostPort.js'
+import type { Workload } from '../workload.js'
+
+export interface StartOptions {
+  name?: string
+  fleet?: string
+  /** 'host:port' to listen on. */
+  listen: string
+  /** Seeds: host:port or multiaddrs. */
+  join: string[]
+  mdns: boolean
+  /** Where the admin API listens. */
+  admin: HostPort
+  profile?: 'lan' | 'local'
+  /** The demo workload, all three or none. */
+  workload?: { target: string; breaker: string; rps: number }
+  /** Print workload summaries on stderr (BREAKER_MESH_DEBUG). */
+  debug: boolean
+}
+
+/**
+ * How long a graceful stop may take before the process gives up on it, ms.
+ * A leave needs about one probe interval; libp2p's stop is usually quicker.
+ */
+const STOP_DEADLINE_MS = 10_000
+
+/**
+ * `breaker-mesh start`: run a node (createMesh) and its admin API until the
+ * signal aborts, then leave the fleet gracefully. Prints exactly one line on
+ * stdout, `ready <peer id> <addr> ...`, once both listen; all else goes to stderr.
+ */
+export async function start(options: StartOptions, io: CliIo): Promise<number> {
+  // Lazy: only `start` pays for loading libp2p.
+  const { createMesh, startAdminServer } = await import('@breaker-mesh/mesh')
+
+  let mesh: Awaited<ReturnType<typeof createMesh>>
+  try {
+    mesh = await createMesh({
+      listen: options.listen,
+      join: options.join,
+      mdns: options.mdns,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+    })
+  } catch (err) {
+    // Only the command line feeds createMesh's options: a RangeError is bad usage.
+    if (err instanceof RangeError) throw new UsageError(err.message)
+    throw new Error(`cannot start the node: ${messageOf(err)}`)
+  }
+
+  let admin: Awaited<ReturnType<typeof startAdminServer>>
+  try {
+    admin = await startAdminServer(mesh, options.admin)
+  } catch (err) {
+    await mesh.stop()
+    const where = `${options.admin.host}:${options.admin.port}`
+    throw new Error(`cannot start the admin API on ${where}: ${messageOf(err)}`)
+  }
+
+  let workload: Workload | undefined
+  try {
+    if (options.workload) {
+      const { startWorkload } = await import('../workload.js')
+      const { target, breaker, rps } = options.workload
+      workload = startWorkload({
+        breaker: mesh.breaker(breaker),
+        url: target,
+        rps,
+        ...(options.debug ? { log: (line: string) => io.stderr.write(`breaker-mesh: ${line}\n`) } : {}),
+      })
+    }
+  } catch (err) {
+    await Promise.allSettled([mesh.stop(), admin.close()])
+    if (err instanceof RangeError || (err as { code?: unknown } | null)?.code === 'ERR_INVALID_BREAKER_NAME') {
+      throw new UsageError(messageOf(err))
+    }
+    throw err
+  }
+
+  io.stdout.write(`ready ${mesh.peerId} ${mesh.addrs().join(' ')}\n`)
+  io.stderr.write(`breaker-mesh: admin API at ${admin.url}\n`)
+
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve()
+    else io.signal.addEventListener('abort', () => resolve(), { once: true })
+  })
+
+  io.stderr.write('breaker-mesh: leaving the fleet (signal again to force)\n')
+  const stop = async (): Promise<void> => {
+    await workload?.stop()
+    await mesh.stop()
+    await admin.close()
+  }
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STOP_DEADLINE_MS)
+    timer.unref()
+  })
+  const outcome = await Promise.race([stop().then(() => 'stopped' as const), deadline])
+  clearTimeout(timer)
+  if (outcome === 'timeout') {
+    io.stderr.write(`breaker-mesh: graceful stop took longer than ${STOP_DEADLINE_MS / 1000}s, exiting anyway\n`)
+    return 1
+  }
+  return 0
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,75 @@
+import type { MeshView } from '@breaker-mesh/mesh'
+import { formatAge } from './formatAge.js'
+import { formatTable } from './formatTable.js'
+import { printable } from './printable.js'
+import { shortId } from './shortId.js'
+
+const MAX_REASON = 80
+
+/**
+ * The human `inspect` output: this node, then a members table (name, short
+ * id, status, incarnation, addresses) and a breakers table (name, state,
+ * override, origin, age of the last change by the origin's wall clock,
+ * local calls/failures, notes such as a concurrent write or the prober, and
+ * the reason). `now` is this machine's wall clock in ms.
+ */
+export function formatView(view: MeshView, now: number): string {
+  const names = new Map(view.members.map((m) => [m.id, m.name]))
+  names.set(view.node.id, view.node.name)
+  const who = (id: string): string => {
+    const name = names.get(id)
+    return name ? `${printable(name)} (${shortId(id)})` : shortId(id)
+  }
+
+  const lines: string[] = []
+  lines.push(`node ${who(view.node.id)}  fleet ${printable(view.node.fleet)}`)
+  for (const addr of view.node.addrs) lines.push(`  ${printable(addr)}`)
+
+  const members = [...view.members].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  lines.push('', `members (${members.length})`)
+  lines.push(
+    formatTable(
+      ['NAME', 'ID', 'STATUS', 'INC', 'ADDRS'],
+      members.map((m) => [
+        printable(m.name) + (m.id === view.node.id ? ' *' : ''),
+        shortId(m.id),
+        m.status,
+        String(m.incarnation),
+        m.addrs.length === 0 ? '-' : printable(m.addrs.join(' ')),
+      ]),
+    ),
+  )
+
+  const breakers = [...view.breakers].sort((a, b) => a.name.localeCompare(b.name))
+  lines.push('', `breakers (${breakers.length})`)
+  if (breakers.length === 0) {
+    lines.push('  none yet: a breaker appears once a node uses it or an operator forces it')
+  } else {
+    lines.push(
+      formatTable(
+        ['NAME', 'STATE', 'OVERRIDE', 'ORIGIN', 'CHANGED', 'CALLS', 'FAILURES', 'NOTES', 'REASON'],
+        breakers.map((b) => {
+          const notes = [b.concurrent ? 'concurrent' : '', b.prober ? `probe by ${who(b.prober)}` : '']
+            .filter((n) => n !== '')
+            .join(', ')
+          return [
+            printable(b.name),
+            b.state,
+            b.override ?? '-',
+            who(b.version.origin),
+            b.wallTime > 0 ? formatAge(now - b.wallTime) : '-',
+            String(b.local.calls),
+            String(b.local.failures),
+            notes || '-',
+            truncate(printable(b.reason)) || '-',
+          ]
+        }),
+      ),
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_REASON ? text : `${text.slice(0, MAX_REASON - 1)}…`
+}

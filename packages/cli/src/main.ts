@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import type { CliIo } from './CliIo.js'
+import { AdminResponseError } from './errors/AdminResponseError.js'
+import { AdminUnreachableError } from './errors/AdminUnreachableError.js'
+import { UsageError } from './errors/UsageError.js'
+import {
+  adminUrlArg,
+  fleetArg,
+  hostPortArg,
+  joinArg,
+  listenArg,
+  parseSwitch,
+  rpsArg,
+  targetUrlArg,
+  textArg,
+} from './options/argParsers.js'
+import type { HostPort } from './options/parseHostPort.js'
+
+/** Exit codes of DESIGN.md "CLI and admin API (contract)". */
+export const EXIT = { ok: 0, nodeError: 1, usage: 2, unreachable: 3 } as const
+
+const DEFAULT_LISTEN = '0.0.0.0:7946'
+const DEFAULT_ADMIN = '127.0.0.1:7947'
+const ENV = 'BREAKER_MESH_'
+
+/**
+ * Run the `breaker-mesh` command line `argv` (without node and script) and
+ * return the exit code: 0 ok, 1 the node answered with an error, 2 bad usage,
+ * 3 the node could not be reached (130 if interrupted before an answer).
+ * Flags read BREAKER_MESH_* variables from `process.env`; flags win.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok
+  const program = buildProgram(io, (c) => (code = c))
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return code
+  } catch (err) {
+    return exitCodeOf(err, io)
+  }
+}
+
+/** The process entry point used by bin/breaker-mesh.js. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const controller = new AbortController()
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (++signals === 1) {
+      controller.abort()
+      return
+    }
+    process.stderr.write(`breaker-mesh: ${signal} again, exiting without a graceful stop\n`)
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  // `watch --json | head -1`: a closed stdout ends the command quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok)
+  })
+
+  const code = await run(argv, { stdout: process.stdout, stderr: process.stderr, signal: controller.signal })
+  process.exitCode = code
+  // Exit even if a library left a handle open; flush stdout first.
+  process.stdout.write('', () => process.exit(code))
+}
+
+function exitCodeOf(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // Commander has already printed the message and usage (or the help/version asked for).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage
+  }
+  if (err instanceof AdminUnreachableError) {
+    io.stderr.write(`breaker-mesh: ${err.message}\n`)
+    return EXIT.unreachable
+  }
+  if (err instanceof AdminResponseError) {
+    io.stderr.write(`breaker-mesh: ${err.message} (${err.remoteCode}, HTTP ${err.status})\n`)
+    return EXIT.nodeError
+  }
+  if (err instanceof UsageError) {
+    io.stderr.write(`breaker-mesh: ${err.message}\n(run breaker-mesh --help for usage)\n`)
+    return EXIT.usage
+  }
+  if (err instanceof Error && err.name === 'AbortError') return 130
+  io.stderr.write(`breaker-mesh: ${err instanceof Error ? err.message : String(err)}\n`)
+  return EXIT.nodeError
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown }
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
+
+function adminOption(): Option {
+  return new Option('--admin <host:port>', 'admin API of the node to talk to (host:port or http:// URL)')
+    .env(`${ENV}ADMIN`)
+    .default(adminUrlArg(DEFAULT_ADMIN), DEFAULT_ADMIN)
+    .argParser(adminUrlArg)
+}
+
+function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
+  const program = new Command('breaker-mesh')
+    .description('Keep circuit breakers consistent across a fleet, peer to peer.')
+    .version(readVersion(), '-V, --version')
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .exitOverride()
+    .showHelpAfterError(true)
+    .showSuggestionAfterError(true)
+
+  program
+    .command('start')
+    .description('run a node of the fleet and its admin API until SIGTERM/SIGINT')
+    .addOption(new Option('--name <name>', 'node name shown in views (default: hostname-pid)').env(`${ENV}NAME`).argParser(textArg(128)))
+    .addOption(new Option('--fleet <fleet>', 'fleet to join; only nodes of one fleet share breakers (default: "default")').env(`${ENV}FLEET`).argParser(fleetArg))
+    .addOption(new Option('--listen <host:port>', 'where the node listens (port 0: any)').env(`${ENV}LISTEN`).default(DEFAULT_LISTEN).argParser(listenArg))
+    .addOption(
+      new Option('--join <host:port...>', 'seed nodes: host:port or multiaddr; repeat, or separate with commas')
+        .env(`${ENV}JOIN`)
+        .argParser(joinArg),
+    )
+    .addOption(new Option('--mdns', 'discover peers on the local network by mDNS (default; BREAKER_MESH_MDNS=0 disables)'))
+    .addOption(new Option('--no-mdns', 'do not use mDNS'))
+    .addOption(
+      new Option('--admin <host:port>', 'where the admin API listens; keep it on loopback, it has no authentication')
+        .env(`${ENV}ADMIN`)
+        .default(hostPortArg(DEFAULT_ADMIN), DEFAULT_ADMIN)
+        .argParser(hostPortArg),
+    )
+    .addOption(new Option('--profile <profile>', 'SWIM timing profile; local is fast, for tests and loopback fleets (default: "lan")').env(`${ENV}PROFILE`).choices(['lan', 'local']))
+    .addOption(new Option('--target <url>', 'demo workload: GET this URL through the breaker').env(`${ENV}TARGET`).argParser(targetUrlArg))
+    .addOption(new Option('--breaker <name>', 'demo workload: breaker name').env(`${ENV}BREAKER`).argParser(textArg(128)))
+    .addOption(new Option('--rps <n>', 'demo workload: requests per second (default: 10)').env(`${ENV}RPS`).argParser(rpsArg))
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const target = opts['target'] as string | undefined
+      const breaker = opts['breaker'] as string | undefined
+      if ((target === undefined) !== (breaker === undefined)) {
+        cmd.error('error: --target and --breaker go together (the demo workload needs both)', { exitCode: EXIT.usage })
+      }
+      if (opts['rps'] !== undefined && target === undefined) {
+        cmd.error('error: --rps needs --target and --breaker', { exitCode: EXIT.usage })
+      }
+      const { start } = await import('./commands/start.js')
+      setCode(
+        await start(
+          {
+            listen: opts['listen'] as string,
+            join: (opts['join'] as string[] | undefined) ?? [],
+            mdns: mdnsOf(opts['mdns'] as boolean | undefined, cmd),
+            admin: opts['admin'] as HostPort,
+            ...(opts['name'] === undefined ? {} : { name: opts['name'] as string }),
+            ...(opts['fleet'] === undefined ? {} : { fleet: opts['fleet'] as string }),
+            ...(opts['profile'] === undefined ? {} : { profile: opts['profile'] as 'lan' | 'local' }),
+            ...(target !== undefined && breaker !== undefined
+              ? { workload: { target, breaker, rps: (opts['rps'] as number | undefined) ?? 10 } }
+              : {}),
+            debug: Boolean(process.env[`${ENV}DEBUG`]),
+          },
+          io,
+        ),
+      )
+    })
+
+  program
+    .command('inspect')
+    .description("print a node's view: members and breakers")
+    .addOption(adminOption())
+    .option('--json', 'print the view as JSON (the GET /v1/view document)', false)
+    .action(async (opts: { admin: string; json: boolean }) => {
+      const { inspect } = await import('./commands/inspect.js')
+      setCode(await inspect(opts, io))
+    })
+
+  program
+    .command('watch')
+    .description("follow a node's breaker and membership changes until interrupted")
+    .addOption(adminOption())
+    .option('--json', 'one JSON event per line (NDJSON)', false)
+    .action(async (opts: { admin: string; json: boolean }) => {
+      const { watch } = await import('./commands/watch.js')
+      setCode(await watch(opts, io))
+    })
+
+  const overrideCommand = (action: 'force-open' | 'force-close' | 'reset', description: string): Command => {
+    const cmd = program
+      .command(action)
+      .description(description)
+      .argument('<name>', 'breaker name')
+      .addOption(adminOption())
+    if (action === 'force-open') {
+      cmd.addOption(new Option('--reason <text>', 'why, shown in every view').env(`${ENV}REASON`).argParser(textArg(256)))
+    }
+    return cmd.action(async (name: string, opts: { admin: string; reason?: string }) => {
+      const { override } = await import('./commands/override.js')
+      setCode(await override(action, name, opts, io))
+    })
+  }
+  overrideCommand('force-open', 'open a breaker on every node until reset')
+  overrideCommand('force-close', 'close a breaker on every node until reset')
+  overrideCommand('reset', 'clear an operator override; the breaker follows its policy again')
+
+  return program
+}
+
+/** --mdns / --no-mdns win; otherwise BREAKER_MESH_MDNS (0/false disables); otherwise on. */
+function mdnsOf(flag: boolean | undefined, cmd: Command): boolean {
+  if (flag !== undefined) return flag
+  const env = process.env[`${ENV}MDNS`]
+  if (env === undefined || env === '') return true
+  try {
+    return parseSwitch(env)
+  } catch (err) {
+    const message = err instanceof InvalidArgumentError ? err.message : String(err)
+    cmd.error(`error: ${ENV}MDNS: ${message}`, { exitCode: EXIT.usage })
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Commander argument parsers: each validates one flag's value (from the
+ * command line or its BREAKER_MESH_* variable) and throws
+ * `InvalidArgumentError`, which commander turns into a usage error (exit 2).
+ */
+import { InvalidArgumentError } from 'commander'
+import { parseHostPort } from './parseHostPort.js'
+import type { HostPort } from './parseHostPort.js'
+
+function usage<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err))
+  }
+}
+
+/** `host:port` for a socket this process binds (`start --listen`, `start --admin`). */
+export function hostPortArg(value: string): HostPort {
+  return usage(() => parseHostPort(value))
+}
+
+/** `--listen`: validated, handed to createMesh as written. */
+export function listenArg(value: string): string {
+  hostPortArg(value)
+  return value
+}
+
+/**
+ * Where a client finds the admin API: `host:port` or an `http(s)://` URL.
+ * Returns the base URL without a trailing slash.
+ */
+export function adminUrlArg(value: string): string {
+  if (/^https?:\/\//i.test(value)) {
+    let url: URL
+    try {
+      url = new URL(value)
+    } catch {
+      throw new InvalidArgumentError(`"${value}" is not a URL`)
+    }
+    if (url.search || url.hash) throw new InvalidArgumentError(`"${value}": no query or fragment allowed`)
+    return url.href.replace(/\/+$/, '')
+  }
+  const { host, port } = hostPortArg(value)
+  if (port === 0) throw new InvalidArgumentError(`"${value}": port 0 cannot be reached`)
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/**
+ * `--join` seeds, accumulated over repeated flags and variadic values; each
+ * value may hold several seeds separated by commas or spaces (as
+ * BREAKER_MESH_JOIN does). A seed is `host:port` or a multiaddr.
+ */
+export function joinArg(value: string, previous: string[] | undefined): string[] {
+  const seeds = value.split(/[\s,]+/).filter((s) => s !== '')
+  for (const seed of seeds) {
+    if (seed.startsWith('/')) {
+      if (!/^(\/[^/\s]+\/[^/\s]+)+$/.test(seed)) throw new InvalidArgumentError(`"${seed}" is not a multiaddr`)
+    } else {
+      hostPortArg(seed)
+    }
+  }
+  return [...(previous ?? []), ...seeds]
+}
+
+/** `--rps`: requests per second of the demo workload, > 0 and ≤ 10000. */
+export function rpsArg(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 10_000) {
+    throw new InvalidArgumentError(`"${value}" is not a rate: give requests per second, > 0 and <= 10000`)
+  }
+  return n
+}
+
+/** `--target`: an absolute http(s) URL. */
+export function targetUrlArg(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`"${value}": only http and https URLs`)
+  }
+  return url.href
+}
+
+/** `--fleet`: 1..64 chars of [A-Za-z0-9._-]. */
+export function fleetArg(value: string): string {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
+    throw new InvalidArgumentError(`"${value}" is not a fleet name: 1..64 chars of A-Z a-z 0-9 . _ -`)
+  }
+  return value
+}
+
+/** A non-empty text of at most `max` chars (`--name`, `--breaker`, `--reason`). */
+export function textArg(max: number): (value: string) => string {
+  return (value) => {
+    if (value.length === 0 || value.length > max) {
+      throw new InvalidArgumentError(`must be 1..${max} characters, got ${value.length}`)
+    }
+    return value
+  }
+}
+
+/** A BREAKER_MESH_MDNS-style switch: 1/true/yes/on or 0/false/no/off. */
+export function parseSwitch(value: string): boolean {
+  const v = value.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  throw new InvalidArgumentError(`"${value}" is not 1/true/yes/on or 0/false/no/off`)
+}

@@ -1,0 +1,258 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { AdminTarget, MeshView } from '../MeshApi.js'
+import { createAdminMetrics } from './AdminMetrics.js'
+import { EventStreamHub } from './EventStreamHub.js'
+import { HttpError } from './HttpError.js'
+import { readJsonBody } from './readJsonBody.js'
+
+export interface AdminServerOptions {
+  /**
+   * Interface to bind. Pass a loopback address (the CLI's default is
+   * 127.0.0.1): the API has no authentication and can force breakers open
+   * fleet-wide. Binding 0.0.0.0 exposes that to the network.
+   */
+  host: string
+  /** TCP port; 0 picks a free one (read it back from `port`). */
+  port: number
+  /**
+   * Interval of the SSE heartbeat comment, ms [15000]. Lower keeps idle
+   * proxies and NATs from closing `watch` streams sooner; each beat costs a
+   * few bytes per open stream.
+   */
+  heartbeatMs?: number
+  /** Largest accepted request body, bytes [16384]. Larger → 413. Bodies only carry a short reason. */
+  maxBodyBytes?: number
+  /**
+   * Unsent SSE bytes after which a client that stopped reading is dropped,
+   * bytes [1 MiB]. Higher tolerates slower readers at the cost of memory.
+   */
+  maxStreamBufferBytes?: number
+  /** Add prom-client's default process metrics (CPU, memory, event loop, GC) to /metrics [true]. */
+  processMetrics?: boolean
+}
+
+export interface AdminServer {
+  /** Base URL to reach the server, e.g. `http://127.0.0.1:7947` (a wildcard host is shown as loopback). */
+  readonly url: string
+  /** The bound port (useful with port 0). */
+  readonly port: number
+  /** Stop listening, end every event stream and close every connection. Idempotent. */
+  close(): Promise<void>
+}
+
+type Action = 'force-open' | 'force-close' | 'reset'
+type BreakerEntry = MeshView['breakers'][number]
+
+const BREAKER_ROUTE = /^\/v1\/breakers\/([^/]*)\/(force-open|force-close|reset)$/
+const BREAKER_PREFIX = /^\/v1\/breakers\//
+
+/**
+ * Serve the admin HTTP API of DESIGN.md for `target` (a running mesh):
+ * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
+ * `GET /metrics`, `GET /healthz`. Errors are `{ error: { code, message } }`
+ * with 400/403/404/405/413/500; nothing a client sends can crash the process.
+ * Requests carrying an `Origin` header are refused (403): the API is for the
+ * CLI and scrapers, and this stops a web page from steering breakers through
+ * the operator's browser (CSRF, DNS rebinding).
+ */
+export async function startAdminServer(target: AdminTarget, options: AdminServerOptions): Promise<AdminServer> {
+  const opts = validate(options)
+  const metrics = createAdminMetrics(target, { processMetrics: opts.processMetrics })
+  const streams = new EventStreamHub(target, opts.heartbeatMs, opts.maxStreamBufferBytes)
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => fail(res, err))
+  })
+  server.on('clientError', (_err: Error, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n')
+    else socket.destroy()
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET'
+    let path: string
+    try {
+      path = new URL(req.url ?? '/', 'http://admin.invalid').pathname
+    } catch {
+      throw new HttpError(400, 'ERR_BAD_REQUEST', 'malformed request target')
+    }
+    if (req.headers.origin !== undefined) {
+      throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'the admin API does not serve browsers (Origin header present)')
+    }
+
+    if (path === '/healthz') {
+      allow(method, ['GET', 'HEAD'])
+      send(res, 200, 'text/plain; charset=utf-8', 'ok\n')
+      return
+    }
+    if (path === '/v1/view') {
+      allow(method, ['GET', 'HEAD'])
+      sendJson(res, 200, target.view())
+      return
+    }
+    if (path === '/v1/events') {
+      allow(method, ['GET'])
+      streams.attach(res)
+      return
+    }
+    if (path === '/metrics') {
+      allow(method, ['GET', 'HEAD'])
+      const { contentType, body } = await metrics.render()
+      send(res, 200, contentType, body)
+      return
+    }
+    const match = BREAKER_ROUTE.exec(path)
+    if (match) {
+      allow(method, ['POST'])
+      const name = decodeName(match[1] ?? '')
+      const body = await readJsonBody(req, opts.maxBodyBytes)
+      const reason = body['reason']
+      if (reason !== undefined && typeof reason !== 'string') {
+        throw new HttpError(400, 'ERR_BAD_REQUEST', '"reason" must be a string')
+      }
+      act(match[2] as Action, name, reason)
+      sendJson(res, 200, { ok: true, breaker: entry(name) })
+      return
+    }
+    const hint = BREAKER_PREFIX.test(path) ? ' (POST /v1/breakers/NAME/force-open|force-close|reset)' : ''
+    throw new HttpError(404, 'ERR_NOT_FOUND', `no such route: ${path}${hint}`)
+  }
+
+  function act(action: Action, name: string, reason: string | undefined): void {
+    try {
+      if (action === 'force-open') target.forceOpen(name, reason)
+      else if (action === 'force-close') target.forceClose(name, reason)
+      else target.reset(name)
+    } catch (err) {
+      throw asClientError(err)
+    }
+  }
+
+  function entry(name: string): BreakerEntry | null {
+    return target.view().breakers.find((b) => b.name === name) ?? null
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ host: opts.host, port: opts.port }, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  server.on('error', () => {
+    // After listening, socket-level errors are per connection; never crash on them.
+  })
+
+  const address = server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : opts.port
+  let closing: Promise<void> | undefined
+
+  return {
+    url: `http://${displayHost(opts.host)}:${port}`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        streams.closeAll()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
+
+function allow(method: string, allowed: string[]): void {
+  if (!allowed.includes(method)) {
+    throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allowed.join(' or ')}`, {
+      allow: allowed.join(', '),
+    })
+  }
+}
+
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'the breaker name is not valid percent-encoding')
+  }
+}
+
+/** The target rejects bad input with coded errors (ERR_INVALID_*) or RangeError/TypeError: the client's fault. */
+function asClientError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err
+  const code = (err as { code?: unknown }).code
+  if (typeof code === 'string' && code.startsWith('ERR_INVALID')) return new HttpError(400, code, err.message)
+  if (err instanceof RangeError || err instanceof TypeError) return new HttpError(400, 'ERR_INVALID_ARGUMENT', err.message)
+  return err
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers })
+  res.end(body)
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`, headers)
+}
+
+function fail(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const httpError =
+    err instanceof HttpError
+      ? err
+      : new HttpError(500, codeOf(err), err instanceof Error ? err.message : String(err))
+  try {
+    sendJson(res, httpError.status, { error: { code: httpError.code, message: httpError.message } }, httpError.headers)
+  } catch {
+    res.destroy()
+  }
+}
+
+function codeOf(err: unknown): string {
+  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined
+  return typeof code === 'string' ? code : 'ERR_INTERNAL'
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::') return '[::1]'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+interface ResolvedOptions {
+  host: string
+  port: number
+  heartbeatMs: number
+  maxBodyBytes: number
+  maxStreamBufferBytes: number
+  processMetrics: boolean
+}
+
+function validate(options: AdminServerOptions): ResolvedOptions {
+  const { host, port } = options
+  if (typeof host !== 'string' || host === '') throw new RangeError(`host must be a non-empty string, got ${String(host)}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer 0..65535, got ${port}`)
+  const resolved: ResolvedOptions = {
+    host,
+    port,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
+    maxStreamBufferBytes: options.maxStreamBufferBytes ?? 1024 * 1024,
+    processMetrics: options.processMetrics ?? true,
+  }
+  integerIn('heartbeatMs', resolved.heartbeatMs, 10, 3_600_000)
+  integerIn('maxBodyBytes', resolved.maxBodyBytes, 1, 16 * 1024 * 1024)
+  integerIn('maxStreamBufferBytes', resolved.maxStreamBufferBytes, 1024, 1024 * 1024 * 1024)
+  return resolved
+}
+
+function integerIn(field: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${field} must be an integer ${min}..${max}, got ${value}`)
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The mesh's only door to libp2p. Everything above speaks to peers through
+ * this narrow interface (peer ids and multiaddrs as strings, payloads as
+ * bytes), so moving to libp2p 3 / `@libp2p/gossipsub` changes this folder only.
+ */
+import '../polyfill.js'
+import { resolveP2PHostOptions } from './hostOptions.js'
+import { Libp2pHost } from './Libp2pHost.js'
+import type { Protocol } from './protocols.js'
+import type { SeedLookup } from './seeds.js'
+
+export type { Protocol }
+
+export interface P2PHostOptions {
+  /** Fleet name: picks the gossipsub topic and the mDNS service tag. [A-Za-z0-9._-]{1,64}. */
+  fleet: string
+  /** Listen address; host must be an IP literal (or `localhost`), port 0 = any free port. */
+  listen: { host: string; port: number }
+  /** Seeds to join through: host:port or multiaddr, with or without /p2p/ (see seeds.ts). */
+  seeds: string[]
+  /** Find and dial nodes of the same fleet on the LAN by multicast DNS. */
+  mdns: boolean
+  /** ms between seed re-dials while no peer is connected; default 5000. */
+  seedRefreshMs?: number
+  /** Largest message in bytes on every channel; default 8 MiB. All nodes must agree. */
+  maxMessageBytes?: number
+  /** ms before a `send` gives up (dial + negotiate + write); default 2000. */
+  sendTimeoutMs?: number
+  /** ms a seed or mDNS dial may take; default 5000. */
+  dialTimeoutMs?: number
+  /** ms `onPeerConnected` waits for the peer's listen addrs (identify); default 1000. */
+  identifyWaitMs?: number
+  /** ms between mDNS queries; default 5000. */
+  mdnsIntervalMs?: number
+  /** DNS resolver for seed names; default the system resolver. For tests and custom DNS. */
+  seedLookup?: SeedLookup
+}
+
+/** Stops a subscription. */
+export type Unsubscribe = () => void
+
+export interface P2PHost {
+  /** This node's libp2p peer id (base58, `12D3KooW…`). */
+  readonly peerId: string
+  /** Listen multiaddrs incl. /p2p/<id>; a 0.0.0.0 / :: listener is expanded to the real interface addrs. */
+  addrs(): string[]
+  /** Close every connection and stop listening. Idempotent; later calls reject with P2P_STOPPED. */
+  stop(): Promise<void>
+  /**
+   * One message to one peer on /breaker-mesh/swim/1.0.0 or /breaker-mesh/sync/1.0.0:
+   * open a stream, write one length-prefixed frame, close. Dials if needed;
+   * `addrs` (known multiaddrs of the peer) are added to the peer store first.
+   * Rejects with a P2PError on failure, after `sendTimeoutMs` at the latest.
+   */
+  send(to: string, protocol: Protocol, bytes: Uint8Array, addrs?: readonly string[]): Promise<void>
+  /** Publish on the gossipsub topic `/breaker-mesh/<fleet>/records/1`. Never throws on "no peers". */
+  publish(bytes: Uint8Array): Promise<void>
+  /** Every received message: direct frames with the sending peer, gossip with its origin. */
+  onMessage(handler: (from: string, channel: Protocol | 'gossip', bytes: Uint8Array) => void): Unsubscribe
+  /**
+   * A peer became connected (mDNS discovery, seed dial, send, or inbound): once
+   * per peer per connection-up, with its listen multiaddrs (incl. /p2p/<id>)
+   * when identify told them in time. Use it to start a push-pull sync.
+   */
+  onPeerConnected(handler: (peerId: string, addrs: string[]) => void): Unsubscribe
+  /** The last connection to a peer announced by onPeerConnected closed. */
+  onPeerDisconnected(handler: (peerId: string) => void): Unsubscribe
+  /** Dial every seed now (looking DNS names up again); resolves with the peer ids reached. Never rejects. */
+  dialSeeds(): Promise<string[]>
+  /** Close every connection to a peer. */
+  hangUp(peerId: string): Promise<void>
+  /** Peers with an open connection now. */
+  connectedPeers(): string[]
+}
+
+/**
+ * Create, start and listen. When this resolves the host listens, is
+ * subscribed to the fleet's topic, and has started dialling its seeds (the
+ * returned `dialSeeds()` joins that dial). Rejects with a RangeError on bad
+ * options (naming the field) and with libp2p's error if it cannot listen.
+ */
+export async function createP2PHost(options: P2PHostOptions): Promise<P2PHost> {
+  return Libp2pHost.create(resolveP2PHostOptions(options))
+}

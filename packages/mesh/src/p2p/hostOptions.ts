@@ -1,0 +1,117 @@
+/**
+ * Defaults and validation of P2PHostOptions. Every setting names its unit and
+ * what moving it costs.
+ */
+import { isIPv4, isIPv6 } from 'node:net'
+import { parseSeed, systemSeedLookup } from './seeds.js'
+import type { Seed, SeedLookup } from './seeds.js'
+import type { P2PHostOptions } from './P2PHost.js'
+
+export const defaultP2PHostOptions = {
+  /**
+   * ms between seed re-dials while this node has no connection at all. Lower:
+   * a node that started before its seeds joins sooner; higher: fewer dials
+   * (and DNS lookups) against seeds that are down.
+   */
+  seedRefreshMs: 5000,
+  /**
+   * Largest message (bytes) on every channel: one direct frame, one gossip
+   * payload. A full push-pull sync of a big table is the largest message. All
+   * nodes must agree: a receiver drops frames above its own limit. Higher
+   * lets bigger tables sync in one frame; each in-flight frame is buffered
+   * whole, so it also bounds the memory a peer can make us hold per stream.
+   */
+  maxMessageBytes: 8 * 1024 * 1024,
+  /**
+   * ms a `send` may take in all: dial, protocol negotiation, write. SWIM's
+   * probe timeout is shorter, so a late frame is useless anyway; longer only
+   * keeps dead sends (and their sockets) around.
+   */
+  sendTimeoutMs: 2000,
+  /**
+   * ms a seed or mDNS dial may take. A TCP connect plus Noise and Yamux on a
+   * LAN takes milliseconds; this bounds a blackholed address.
+   */
+  dialTimeoutMs: 5000,
+  /**
+   * ms `onPeerConnected` waits for the peer's identify (its listen addrs)
+   * before it fires with the addrs known so far. Identify takes a round trip;
+   * a peer that never answers it still gets announced after this.
+   */
+  identifyWaitMs: 1000,
+  /**
+   * ms between mDNS queries. Lower finds new nodes sooner at the cost of
+   * multicast chatter; new nodes query at once on start, so this only matters
+   * for nodes whose first query was lost.
+   */
+  mdnsIntervalMs: 5000,
+} as const
+
+export interface ResolvedP2PHostOptions {
+  fleet: string
+  /** The listen multiaddr, e.g. /ip4/0.0.0.0/tcp/7946. */
+  listenAddr: string
+  seeds: Seed[]
+  mdns: boolean
+  seedRefreshMs: number
+  maxMessageBytes: number
+  sendTimeoutMs: number
+  dialTimeoutMs: number
+  identifyWaitMs: number
+  mdnsIntervalMs: number
+  seedLookup: SeedLookup
+}
+
+const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
+
+function positiveInt(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`${field} must be an integer in 1..${max}, got ${String(value)}`)
+  }
+  return value
+}
+
+function listenAddr(listen: unknown): string {
+  const l = listen as { host?: unknown; port?: unknown } | null
+  if (l === null || typeof l !== 'object') {
+    throw new RangeError(`listen must be { host, port }, got ${JSON.stringify(listen)}`)
+  }
+  const { host, port } = l
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`listen.port must be an integer in 0..65535 (0 = any free port), got ${String(port)}`)
+  }
+  if (host === 'localhost') return `/ip4/127.0.0.1/tcp/${port}`
+  if (typeof host === 'string' && isIPv4(host)) return `/ip4/${host}/tcp/${port}`
+  if (typeof host === 'string' && isIPv6(host) && !host.includes('%')) return `/ip6/${host}/tcp/${port}`
+  throw new RangeError(`listen.host must be an IP address (e.g. 0.0.0.0, 127.0.0.1, ::), got ${JSON.stringify(host)}`)
+}
+
+/** Apply defaults and validate; throws a RangeError naming the bad field and value. */
+export function resolveP2PHostOptions(options: P2PHostOptions): ResolvedP2PHostOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('P2PHost options must be an object')
+  const { fleet, seeds, mdns } = options
+  if (typeof fleet !== 'string' || !FLEET_RE.test(fleet)) {
+    throw new RangeError(`fleet must be 1..64 characters of [A-Za-z0-9._-], got ${JSON.stringify(fleet)}`)
+  }
+  if (!Array.isArray(seeds)) throw new RangeError(`seeds must be an array of strings, got ${JSON.stringify(seeds)}`)
+  if (typeof mdns !== 'boolean') throw new RangeError(`mdns must be a boolean, got ${String(mdns)}`)
+  if (options.seedLookup !== undefined && typeof options.seedLookup !== 'function') {
+    throw new RangeError(`seedLookup must be a function, got ${String(options.seedLookup)}`)
+  }
+  const d = defaultP2PHostOptions
+  return {
+    fleet,
+    listenAddr: listenAddr(options.listen),
+    seeds: seeds.map((s: unknown) => parseSeed(s as string)),
+    mdns,
+    seedRefreshMs: positiveInt('seedRefreshMs', options.seedRefreshMs, d.seedRefreshMs),
+    // 1 GiB: the length prefix and buffers are not meant for more.
+    maxMessageBytes: positiveInt('maxMessageBytes', options.maxMessageBytes, d.maxMessageBytes, 1024 * 1024 * 1024),
+    sendTimeoutMs: positiveInt('sendTimeoutMs', options.sendTimeoutMs, d.sendTimeoutMs),
+    dialTimeoutMs: positiveInt('dialTimeoutMs', options.dialTimeoutMs, d.dialTimeoutMs),
+    identifyWaitMs: positiveInt('identifyWaitMs', options.identifyWaitMs, d.identifyWaitMs),
+    mdnsIntervalMs: positiveInt('mdnsIntervalMs', options.mdnsIntervalMs, d.mdnsIntervalMs),
+    seedLookup: options.seedLookup ?? systemSeedLookup,
+  }
+}

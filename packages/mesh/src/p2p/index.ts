@@ -1,0 +1,8 @@
+export { createP2PHost } from './P2PHost.js'
+export type { P2PHost, P2PHostOptions, Protocol, Unsubscribe } from './P2PHost.js'
+export { P2PError } from './P2PError.js'
+export type { P2PErrorCode } from './P2PError.js'
+export { parseSeed, resolveSeeds, systemSeedLookup } from './seeds.js'
+export type { Seed, SeedKind, SeedLookup, SeedAddress } from './seeds.js'
+export { defaultP2PHostOptions } from './hostOptions.js'
+export { PROTOCOL_IDS, recordsTopic, mdnsServiceTag } from './protocols.js'

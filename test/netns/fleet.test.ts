@@ -1,0 +1,194 @@
+// Real breaker-mesh fleets (compiled CLI, libp2p, mDNS) in network namespaces, driven
+// by scripts/simulate: a 3/2 partition and its heal, then loss and delay on every link.
+// Views are read straight from each node's admin API (GET /v1/view) from the root
+// namespace, so polling costs milliseconds and the measured times are the mesh's.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { MeshView } from './harness/meshView.js'
+import { netnsSupport } from './harness/netnsSupport.js'
+import { observeFor } from './harness/observeFor.js'
+import { pollUntil, type Probe } from './harness/pollUntil.js'
+import { runSimulate, runSimulateOk, type SimulateOptions } from './harness/runSimulate.js'
+import { SimFleet, type BreakerView } from './harness/SimFleet.js'
+
+const support = netnsSupport()
+if (!support.ok) console.warn(`test/netns/fleet: skipped: ${support.reason}`)
+
+const CLI_MAIN = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url))
+const BREAKER = 'upstream'
+const SIZE = 5
+
+function requireBuiltCli() {
+  if (!existsSync(CLI_MAIN)) throw new Error(`the CLI is not built (${CLI_MAIN} is missing): run 'npm run build' first`)
+}
+
+const name = (i: number) => `n${i}`
+
+function summary(views: ReadonlyArray<MeshView | undefined>, indexes: readonly number[]): string {
+  return indexes
+    .map((i, k) => {
+      const v = views[k]
+      if (!v) return `${name(i)}: no answer`
+      const b = SimFleet.breaker(v, BREAKER)
+      const members = v.members.map((m) => `${m.name}=${m.status}`).join(',')
+      return `${name(i)}: ${b ? `${b.state}/${b.override ?? '-'} v${b.version.lamport}@${b.version.origin.slice(-6)}` : 'no record'} [${members}]`
+    })
+    .join('; ')
+}
+
+/**
+ * Every node answers and knows all SIZE members as alive — or, with `allowSuspect`,
+ * as alive or suspect: on a loaded 2-core host the `local` profile's 100 ms probe
+ * timeout makes brief suspicions normal, and they say nothing about fleet formation.
+ */
+function formed(fleet: SimFleet, allowSuspect: boolean): () => Promise<Probe<true>> {
+  const okStatus = (status: string) => status === 'alive' || (allowSuspect && status === 'suspect')
+  return async () => {
+    const views = await fleet.views()
+    const ok = views.every((v) => v !== undefined && v.members.filter((m) => okStatus(m.status)).length === fleet.size)
+    return ok ? { done: true, value: true } : { done: false, why: summary(views, fleet.indexes) }
+  }
+}
+
+/** The given nodes all report the breaker forced open with one and the same version. */
+function agreeForcedOpen(fleet: SimFleet, indexes: readonly number[]): () => Promise<Probe<BreakerView>> {
+  return async () => {
+    const views = await fleet.views(indexes)
+    const records = views.map((v) => (v ? SimFleet.breaker(v, BREAKER) : undefined))
+    const first = records[0]
+    const agreed =
+      first !== undefined &&
+      records.every(
+        (b) =>
+          b !== undefined &&
+          b.state === 'open' &&
+          b.override === 'forced-open' &&
+          b.version.lamport === first.version.lamport &&
+          b.version.origin === first.version.origin,
+      )
+    return agreed ? { done: true, value: first } : { done: false, why: summary(views, indexes) }
+  }
+}
+
+async function startFleet(sim: SimulateOptions, fleet: SimFleet, nodeFlags: string[], allowSuspect: boolean) {
+  requireBuiltCli()
+  await runSimulate(['down'], sim)
+  const args = ['up', String(fleet.size)]
+  if (nodeFlags.length > 0) args.push('--', ...nodeFlags)
+  await runSimulateOk(args, sim)
+  const membership = await pollUntil(formed(fleet, allowSuspect), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    what: `all ${fleet.size} nodes to see each other ${allowSuspect ? 'alive or suspect' : 'alive'}`,
+  })
+  console.log(`fleet ${fleet.id}: ${fleet.size} nodes formed one membership ${membership.elapsedMs.toFixed(0)} ms after 'up' returned`)
+}
+
+async function stopFleet(sim: SimulateOptions) {
+  const res = await runSimulate(['down'], sim)
+  if (res.code !== 0) console.warn(`scripts/simulate down exited ${res.code}: ${res.stderr}`)
+  console.log(`fleet ${sim.id}: node logs kept in /tmp/bmsim${sim.id}/`)
+}
+
+describe.skipIf(!support.ok)(`breaker-mesh fleet in network namespaces${support.ok ? '' : ` (skipped: ${support.reason})`}`, () => {
+  describe('a 3/2 partition and its heal (profile local)', () => {
+    const sim: SimulateOptions = { id: 202 }
+    const fleet = new SimFleet(sim.id, SIZE)
+
+    beforeAll(() => startFleet(sim, fleet, [], true), 180_000)
+    afterAll(() => stopFleet(sim), 120_000)
+
+    it('a force-open reaches its own side only, and all 5 agree within 5 s of the heal', async () => {
+      await runSimulateOk(['partition', 'n1,n2,n3', 'n4,n5'], sim)
+      await runSimulateOk(['exec', 'n1', 'force-open', BREAKER, '--reason', 'partition test'], sim)
+
+      const sideA = await pollUntil(agreeForcedOpen(fleet, [1, 2, 3]), { timeoutMs: 10_000, what: 'n1..n3 to report the breaker forced open' })
+      expect(sideA.value.reason ?? '').toContain('partition test')
+
+      const looks = await observeFor(3_000, async () => {
+        const views = await fleet.views([4, 5])
+        let answered = 0
+        views.forEach((v, k) => {
+          if (!v) return
+          answered++
+          const record = SimFleet.breaker(v, BREAKER)
+          expect(record?.state ?? 'closed', `n${k + 4} must stay closed: ${summary(views, [4, 5])}`).toBe('closed')
+          expect(record?.override ?? null, `n${k + 4} must see no override`).toBeNull()
+        })
+        return answered
+      })
+      expect(looks).toBeGreaterThanOrEqual(10)
+
+      await runSimulateOk(['heal'], sim)
+      const healed = await pollUntil(agreeForcedOpen(fleet, fleet.indexes), {
+        timeoutMs: 20_000,
+        what: 'all 5 nodes to agree on the forced-open record after the heal',
+      })
+      console.log(
+        `partition 3/2: n1..n3 forced open ${sideA.elapsedMs.toFixed(0)} ms after the command; ` +
+          `n4,n5 stayed closed over ${looks} looks; all 5 agreed ${healed.elapsedMs.toFixed(0)} ms after the heal ` +
+          `(version ${healed.value.version.lamport}@${healed.value.version.origin.slice(-6)})`,
+      )
+      expect(healed.value.version.origin).toBe(sideA.value.version.origin)
+      expect(healed.elapsedMs).toBeLessThan(5_000)
+    }, 90_000)
+
+    it('status reads every node through breaker-mesh inspect', async () => {
+      const status = JSON.parse(await runSimulateOk(['status', '--json'], sim)) as {
+        nodes: Array<{ name: string; up: boolean; view: MeshView | null }>
+      }
+      expect(status.nodes.map((n) => [n.name, n.up, n.view?.node.name])).toEqual(fleet.indexes.map((i) => [name(i), true, name(i)]))
+      for (const node of status.nodes) expect(node.view?.breakers.find((b) => b.name === BREAKER)?.override).toBe('forced-open')
+    }, 60_000)
+  })
+
+  describe('10 % loss and 50 ms delay on every node (profile lan)', () => {
+    // 50 ms on each egress makes every round trip >= 100 ms: the `local` profile's
+    // 100 ms probe timeout cannot hold on such a network; `lan` (500 ms) is the
+    // profile meant for it. The last --profile wins over the script's `--profile local`.
+    const sim: SimulateOptions = { id: 203 }
+    const fleet = new SimFleet(sim.id, SIZE)
+
+    beforeAll(() => startFleet(sim, fleet, ['--profile', 'lan'], false), 180_000)
+    afterAll(() => stopFleet(sim), 120_000)
+
+    it('a force-open still converges on all 5, and no node reports another dead over 30 s', async () => {
+      await runSimulateOk(['netem', '--loss', '10%', '--delay', '50ms'], sim)
+      const deaths: string[] = []
+      const started = performance.now()
+      const watch = observeFor(
+        30_000,
+        async () => {
+          const views = await fleet.views(fleet.indexes, 3_000)
+          let answered = 0
+          views.forEach((v, k) => {
+            if (!v) return
+            answered++
+            for (const m of v.members) {
+              if (m.status === 'dead') deaths.push(`${(performance.now() - started).toFixed(0)} ms: n${k + 1} sees ${m.name} dead`)
+            }
+          })
+          return answered
+        },
+        250,
+      )
+
+      await runSimulateOk(['exec', 'n2', 'force-open', BREAKER, '--reason', 'netem test'], sim)
+      const converged = await pollUntil(agreeForcedOpen(fleet, fleet.indexes), {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+        what: 'all 5 nodes to agree on the forced-open record under loss and delay',
+      })
+      const looks = await watch
+      console.log(
+        `netem 10% loss + 50 ms delay: all 5 agreed ${converged.elapsedMs.toFixed(0)} ms after the force-open; ` +
+          `${looks} views over 30 s, ${deaths.length} dead reports${deaths.length > 0 ? `: ${deaths.slice(0, 5).join('; ')}` : ''}`,
+      )
+      expect(converged.value.reason ?? '').toContain('netem test')
+      expect(looks).toBeGreaterThanOrEqual(100)
+      expect(deaths).toEqual([])
+      await runSimulateOk(['netem', 'clear'], sim)
+    }, 120_000)
+  })
+})
