@@ -1,0 +1,419 @@
+import { describe, expect, it } from 'vitest'
+import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import { seededRandom } from '../testing/seededRandom.js'
+import type { SwimMessage, Update } from '../wire/messages.js'
+import type { Member, MemberStatus } from './Member.js'
+import { Swim } from './Swim.js'
+import type { Outgoing } from './Swim.js'
+import { resolveSwimConfig } from './SwimConfig.js'
+import type { SwimConfig } from './SwimConfig.js'
+import { remainingSuspicionTime, retransmitLimit, suspicionTimeout } from './timeouts.js'
+
+/** local timing without gossip rounds, so message flows are exactly the protocol's. */
+const config = resolveSwimConfig({ profile: 'local', gossipNodes: 0 })
+const { probeIntervalMs: INTERVAL, probeTimeoutMs: TIMEOUT } = config
+
+const member = (id: NodeId, incarnation = 0, status: MemberStatus = 'alive'): Member => ({
+  id,
+  name: id,
+  addrs: [`mem://${id}`],
+  incarnation,
+  status,
+})
+
+const node = (id: NodeId, known: NodeId[] = [], cfg: SwimConfig = config, seed = 7): Swim => {
+  const swim = new Swim({ self: { id, name: id, addrs: [`mem://${id}`] }, config: cfg, now: 0, random: seededRandom(seed) })
+  swim.mergeMembers(known.map((k) => member(k)), 0)
+  return swim
+}
+
+const ping = (from: NodeId, seq: number, updates: Update[] = []): SwimMessage => ({ v: 1, type: 'ping', from, seq, updates })
+const memberUpdate = (m: Member): Update => ({ kind: 'member', member: m })
+
+const record = (name: string, lamport: number, origin = 'w'): BreakerRecord => ({
+  name,
+  state: 'open',
+  override: null,
+  cooldownMs: 5000,
+  openCount: 1,
+  prober: null,
+  reason: 'test',
+  origin,
+  lamport,
+  vclock: { [origin]: lamport },
+  wallTime: 0,
+})
+
+/** Delivers messages between in-process nodes at once, breadth first; `drop` cuts links. */
+class Router {
+  readonly log: Array<{ from: NodeId } & Outgoing> = []
+  drop: (from: NodeId, to: NodeId, message: SwimMessage) => boolean = () => false
+  constructor(readonly nodes: Map<NodeId, Swim>) {}
+
+  send(from: NodeId, out: Outgoing[], now: number): void {
+    const queue = out.map((o) => ({ from, ...o }))
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      this.log.push(next)
+      const target = this.nodes.get(next.to)
+      if (target === undefined || this.drop(next.from, next.to, next.message)) continue
+      for (const o of target.receive(next.message, now)) queue.push({ from: next.to, ...o })
+    }
+  }
+
+  tick(now: number): void {
+    for (const [id, swim] of this.nodes) this.send(id, swim.tick(now), now)
+  }
+
+  /** Tick every node each `step` ms from `from` to `to` (inclusive). */
+  run(from: number, to: number, step = 10): void {
+    for (let now = from; now <= to; now += step) this.tick(now)
+  }
+}
+
+const cluster = (ids: NodeId[], cfg: SwimConfig = config): Router =>
+  new Router(new Map(ids.map((id, i) => [id, node(id, ids.filter((o) => o !== id), cfg, i + 1)])))
+
+describe('Swim', () => {
+  it('knows itself, alive at incarnation 0', () => {
+    const a = node('a')
+    expect(a.self).toBe('a')
+    expect(a.incarnation).toBe(0)
+    expect(a.members()).toEqual([member('a')])
+    expect(a.aliveIds()).toEqual(['a'])
+  })
+
+  it('validates its options', () => {
+    expect(() => new Swim({ self: { id: '', name: 'x', addrs: [] }, config, now: 0 })).toThrow(RangeError)
+    expect(() => new Swim({ self: { id: 'a', name: 'a', addrs: [] }, config, now: Number.NaN })).toThrow(/now must be a finite number/)
+    expect(() => new Swim({ self: { id: 'a', name: 'a', addrs: [] }, config: { ...config, probeTimeoutMs: 0 }, now: 0 })).toThrow(/probeTimeoutMs/)
+  })
+
+  it('pings one member per probe interval and ends the probe on its ack', () => {
+    const router = cluster(['a', 'b'])
+    router.run(0, 10 * INTERVAL)
+    const pings = router.log.filter((m) => m.from === 'a' && m.message.type === 'ping')
+    expect(pings.length).toBeGreaterThanOrEqual(9)
+    expect(pings.length).toBeLessThanOrEqual(11)
+    for (const p of pings) {
+      const ack = router.log.find((m) => m.from === 'b' && m.message.type === 'ack' && m.message.seq === p.message.seq)
+      expect(ack?.to).toBe('a')
+    }
+    expect(router.log.some((m) => m.message.type === 'ping-req')).toBe(false)
+    expect(router.nodes.get('a')?.member('b')?.status).toBe('alive')
+  })
+
+  it('visits every member once per pass of its shuffled round-robin', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f']
+    const router = cluster(ids)
+    router.run(0, 25 * INTERVAL)
+    const targets = router.log.filter((m) => m.from === 'a' && m.message.type === 'ping').map((m) => m.to)
+    // Skip the first pass, which may start mid-list; then each window of 5 consecutive probes is a permutation.
+    for (let start = 5; start + 5 <= 20; start += 5) {
+      expect(new Set(targets.slice(start, start + 5)).size).toBe(5)
+    }
+  })
+
+  it('asks k others to ping a target that missed the direct ping, and relays the ack with the original seq', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e']
+    const router = cluster(ids)
+    const a = router.nodes.get('a') as Swim
+    // The direct path between a and its first target is cut; every other path works.
+    const first = a.tick(INTERVAL)
+    const probe = first.find((o) => o.message.type === 'ping')
+    expect(probe).toBeDefined()
+    const target = probe!.to
+    router.drop = (from, to) => (from === 'a' && to === target) || (from === target && to === 'a')
+    router.send('a', first, INTERVAL)
+
+    const indirect = a.tick(INTERVAL + TIMEOUT)
+    const reqs = indirect.filter((o) => o.message.type === 'ping-req')
+    expect(reqs).toHaveLength(config.indirectChecks)
+    for (const r of reqs) {
+      expect(r.to).not.toBe(target)
+      expect(r.to).not.toBe('a')
+      expect(r.message).toMatchObject({ type: 'ping-req', from: 'a', seq: probe!.message.seq, target })
+    }
+    router.send('a', indirect, INTERVAL + TIMEOUT)
+    const relayed = router.log.filter((m) => m.to === 'a' && m.message.type === 'ack' && m.message.seq === probe!.message.seq)
+    expect(relayed).toHaveLength(config.indirectChecks)
+    expect(relayed.every((m) => m.from !== target)).toBe(true)
+    // The probe succeeded: no suspicion at the end of the interval.
+    router.send('a', a.tick(2 * INTERVAL), 2 * INTERVAL)
+    expect(a.member(target)?.status).toBe('alive')
+  })
+
+  it('suspects a target with no ack by the end of the interval, re-probes it with the suspicion first, then declares it dead', () => {
+    const ids = ['a', 'b', 'c', 'd']
+    const router = cluster(ids)
+    router.nodes.delete('d') // crashed: messages to it vanish
+    const a = router.nodes.get('a') as Swim
+    let suspectedAt: number | null = null
+    let deadAt: number | null = null
+    a.onMemberChange((m, previous) => {
+      if (m.id !== 'd') return
+      if (m.status === 'suspect' && suspectedAt === null) suspectedAt = now
+      if (m.status === 'dead') {
+        deadAt = now
+        expect(previous).toBe('suspect')
+      }
+    })
+    let now = 0
+    for (; now <= 40 * INTERVAL && deadAt === null; now += 10) router.send('a', a.tick(now), now)
+    expect(suspectedAt).not.toBeNull()
+    expect(deadAt).not.toBeNull()
+    // The next probe after the suspicion goes to the suspect, carrying the suspicion first.
+    const afterSuspicion = router.log.filter((m) => m.from === 'a' && m.message.type === 'ping' && m.to === 'd')
+    const reprobe = afterSuspicion.find((m) => m.message.updates[0]?.kind === 'member' && m.message.updates[0].member.status === 'suspect')
+    expect(reprobe).toBeDefined()
+    // b and c heard the suspicion from a (one sender each, no confirmations) and would time out themselves too.
+    expect(router.nodes.get('b')?.member('d')?.status).toMatch(/suspect|dead/)
+    // Dead within the full suspicion timeout (n = 4 live members at the time) plus a tick.
+    const max = suspicionTimeout(config.suspicionMult, 4, INTERVAL)
+    expect(deadAt! - suspectedAt!).toBeGreaterThanOrEqual(max * config.suspicionMinFraction)
+    expect(deadAt! - suspectedAt!).toBeLessThanOrEqual(max + 10)
+    expect(a.aliveIds()).not.toContain('d')
+  })
+
+  it('acks a ping from an unknown node without adding it', () => {
+    const a = node('a')
+    const out = a.receive(ping('stranger', 42), 5)
+    expect(out).toEqual([{ to: 'stranger', message: expect.objectContaining({ type: 'ack', from: 'a', seq: 42 }) }])
+    expect(a.member('stranger')).toBeUndefined()
+  })
+
+  it('learns unknown members only from alive updates', () => {
+    const a = node('a')
+    a.receive(ping('b', 1, [memberUpdate(member('x', 3, 'alive')), memberUpdate(member('y', 0, 'suspect')), memberUpdate(member('z', 0, 'dead'))]), 0)
+    expect(a.member('x')).toEqual(member('x', 3))
+    expect(a.member('y')).toBeUndefined()
+    expect(a.member('z')).toBeUndefined()
+    expect(a.member('b')).toBeUndefined()
+  })
+
+  it('refutes a suspicion of itself with a higher incarnation, carried in the ack', () => {
+    const a = node('a', ['b'])
+    const out = a.receive(ping('b', 9, [memberUpdate(member('a', 0, 'suspect'))]), 0)
+    expect(a.incarnation).toBe(1)
+    expect(a.member('a')).toEqual(member('a', 1, 'alive'))
+    const ack = out[0]?.message
+    expect(ack?.type).toBe('ack')
+    expect(ack?.updates).toContainEqual(memberUpdate(member('a', 1, 'alive')))
+    // A stale suspicion (lower incarnation) is answered with the current view, without a new refutation.
+    const again = a.receive(ping('b', 10, [memberUpdate(member('a', 0, 'dead'))]), 1)
+    expect(a.incarnation).toBe(1)
+    expect(again[0]?.message.updates[0]).toEqual(memberUpdate(member('a', 1, 'alive')))
+  })
+
+  it('corrects a sender of stale news in its ack', () => {
+    const a = node('a', ['b', 'c'])
+    a.receive(ping('b', 1, [memberUpdate(member('c', 2, 'alive'))]), 0)
+    const out = a.receive(ping('b', 2, [memberUpdate(member('c', 1, 'suspect'))]), 1)
+    expect(a.member('c')?.incarnation).toBe(2)
+    expect(out[0]?.message.updates[0]).toEqual(memberUpdate(member('c', 2, 'alive')))
+  })
+
+  it('applies the incarnation rules to gossip', () => {
+    const a = node('a', ['b'])
+    const hear = (m: Member): void => void a.receive(ping('c', 1, [memberUpdate(m)]), 0)
+    hear(member('b', 0, 'suspect'))
+    expect(a.member('b')?.status).toBe('suspect')
+    hear(member('b', 0, 'alive')) // same incarnation cannot refute
+    expect(a.member('b')?.status).toBe('suspect')
+    hear(member('b', 1, 'alive'))
+    expect(a.member('b')).toEqual(member('b', 1, 'alive'))
+    hear(member('b', 1, 'dead'))
+    expect(a.member('b')?.status).toBe('dead')
+    hear(member('b', 1, 'suspect'))
+    expect(a.member('b')?.status).toBe('dead')
+    hear(member('b', 2, 'alive')) // back from the dead
+    expect(a.member('b')).toEqual(member('b', 2, 'alive'))
+    expect(a.aliveIds()).toContain('b')
+  })
+
+  it('shortens a suspicion with confirmations from distinct senders', () => {
+    const big = ['a', ...Array.from({ length: 20 }, (_, i) => `m${i}`)]
+    const timeline = (confirmers: string[]): number => {
+      const a = node('a', big.slice(1))
+      a.receive(ping('m1', 1, [memberUpdate(member('m0', 0, 'suspect'))]), 0)
+      for (const c of confirmers) a.receive(ping(c, 2, [memberUpdate(member('m0', 0, 'suspect'))]), 0)
+      for (let now = 0; now < 60 * INTERVAL; now += 5) {
+        // Every probe is answered, so our own probes neither confirm nor refute anything.
+        for (const o of a.tick(now)) if (o.message.type === 'ping') a.receive({ v: 1, type: 'ack', from: o.to, seq: o.message.seq, updates: [] }, now)
+        if (a.member('m0')?.status === 'dead') return now
+      }
+      return Infinity
+    }
+    const n = big.length
+    const max = suspicionTimeout(config.suspicionMult, n, INTERVAL)
+    const min = max * config.suspicionMinFraction
+    const k = config.suspicionMult - 2
+    const alone = timeline([])
+    const confirmed = timeline(['m2', 'm2', 'm1']) // m2 counts once, m1 is the accuser
+    expect(alone).toBeGreaterThanOrEqual(max)
+    expect(alone).toBeLessThan(max + 5)
+    const expected = remainingSuspicionTime(1, k, 0, min, max)
+    expect(confirmed).toBeGreaterThanOrEqual(expected)
+    expect(confirmed).toBeLessThan(expected + 5)
+    expect(confirmed).toBeLessThan(alone)
+  })
+
+  it('merges members out of band: adds alive ones, suspects rather than kills live ones, refutes about itself', () => {
+    const a = node('a', ['b'])
+    a.mergeMembers([member('c', 4), member('d', 0, 'suspect'), member('e', 0, 'dead'), member('b', 0, 'dead')], 0)
+    expect(a.member('c')).toEqual(member('c', 4))
+    expect(a.member('d')).toBeUndefined()
+    expect(a.member('e')).toBeUndefined()
+    expect(a.member('b')?.status).toBe('suspect') // dead in the list, alive here: suspected, gets a chance to refute
+    a.mergeMembers([member('a', 3, 'dead')], 1)
+    expect(a.incarnation).toBe(4)
+    a.mergeMembers([member('a', 2, 'left')], 2) // older than ours: ignored
+    expect(a.incarnation).toBe(4)
+    a.mergeMembers([member('a', 4, 'suspect')], 3)
+    expect(a.incarnation).toBe(5)
+  })
+
+  it('reports member changes after the fact, once per change, and stops after unsubscribe', () => {
+    const a = node('a')
+    const seen: Array<[string, MemberStatus, MemberStatus | null]> = []
+    const off = a.onMemberChange((m, previous) => seen.push([m.id, m.status, previous]))
+    a.mergeMembers([member('b')], 0)
+    a.mergeMembers([member('b')], 0) // no change
+    a.receive(ping('c', 1, [memberUpdate(member('b', 0, 'suspect'))]), 0)
+    a.receive(ping('c', 1, [memberUpdate(member('b', 1, 'alive'))]), 0)
+    a.receive(ping('c', 1, [memberUpdate({ ...member('b', 2), addrs: ['mem://moved'] })]), 0)
+    off()
+    a.receive(ping('c', 1, [memberUpdate(member('b', 3, 'dead'))]), 0)
+    expect(seen).toEqual([
+      ['b', 'alive', null],
+      ['b', 'suspect', 'alive'],
+      ['b', 'alive', 'suspect'],
+      ['b', 'alive', 'alive'], // new address
+    ])
+  })
+
+  it('rethrows a listener error after every listener ran and the state changed', () => {
+    const a = node('a')
+    const calls: string[] = []
+    a.onMemberChange(() => {
+      calls.push('first')
+      throw new Error('listener bug')
+    })
+    a.onMemberChange(() => calls.push('second'))
+    expect(() => a.mergeMembers([member('b')], 0)).toThrow('listener bug')
+    expect(calls).toEqual(['first', 'second'])
+    expect(a.member('b')?.status).toBe('alive')
+  })
+
+  it('leaves gracefully: left at incarnation + 1 sent to k + 1 members, then silent but still acking', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f']
+    const router = cluster(ids)
+    router.run(0, 3 * INTERVAL)
+    const a = router.nodes.get('a') as Swim
+    const out = a.leave(3 * INTERVAL + 1)
+    expect(out).toHaveLength(config.indirectChecks + 1)
+    for (const o of out) {
+      expect(o.message.type).toBe('ping')
+      expect(o.message.updates[0]).toEqual(memberUpdate(member('a', 1, 'left')))
+    }
+    expect(a.member('a')?.status).toBe('left')
+    expect(a.aliveIds()).not.toContain('a')
+    expect(a.leave(3 * INTERVAL + 2)).toEqual([])
+    expect(a.tick(10 * INTERVAL)).toEqual([])
+    expect(a.receive(ping('b', 77, [memberUpdate(member('a', 1, 'suspect'))]), 10 * INTERVAL)[0]?.message).toMatchObject({ type: 'ack', seq: 77 })
+    expect(a.incarnation).toBe(1) // no refutation after leaving
+    expect(a.receive({ v: 1, type: 'ping-req', from: 'b', seq: 5, target: 'c', updates: [] }, 10 * INTERVAL)).toEqual([])
+  })
+
+  it('returns dead members for reconnection every reconnect interval until the reconnect timeout, and forgets them later', () => {
+    const cfg = resolveSwimConfig({ profile: 'local', gossipNodes: 0, reconnectIntervalMs: 1000, reconnectTimeoutMs: 3500, deadMemberRetentionMs: 5000 })
+    const a = node('a', ['b', 'c'], cfg)
+    a.receive(ping('c', 1, [memberUpdate(member('b', 0, 'dead')), memberUpdate({ ...member('c', 1, 'left') })]), 100)
+    expect(a.reconnectDue(100)).toEqual([])
+    expect(a.reconnectDue(1099)).toEqual([])
+    expect(a.reconnectDue(1100)).toEqual([member('b', 0, 'dead')]) // left members are never retried
+    expect(a.reconnectDue(1500)).toEqual([])
+    expect(a.reconnectDue(2100)).toHaveLength(1)
+    expect(a.reconnectDue(3100)).toHaveLength(1)
+    expect(a.reconnectDue(4100)).toEqual([]) // past the reconnect timeout
+    a.tick(5099)
+    expect(a.member('b')?.status).toBe('dead')
+    a.tick(5100)
+    expect(a.member('b')).toBeUndefined()
+    expect(a.member('c')).toBeUndefined()
+    expect(a.members().map((m) => m.id)).toEqual(['a'])
+  })
+
+  it('piggybacks records, replacing a queued version with a newer one only', () => {
+    const a = node('a', ['b'])
+    a.enqueueRecord(record('payments', 5))
+    a.enqueueRecord(record('payments', 3)) // older: the queued newer version stays
+    a.enqueueRecord(record('search', 1))
+    a.enqueueRecord(record('search', 2)) // newer: replaces
+    const updates = a.receive(ping('b', 1), 0)[0]?.message.updates ?? []
+    const records = updates.filter((u) => u.kind === 'record').map((u) => (u.kind === 'record' ? u.record : null))
+    expect(records).toHaveLength(2)
+    expect(records).toContainEqual(record('payments', 5))
+    expect(records).toContainEqual(record('search', 2))
+  })
+
+  it('sends each record exactly retransmitLimit times, and never back to the node it came from', () => {
+    const router = cluster(['a', 'b', 'c'])
+    router.run(0, 3 * INTERVAL) // let the join news settle
+    const a = router.nodes.get('a') as Swim
+    const r = record('payments', 9)
+    a.enqueueRecord(r)
+    router.run(3 * INTERVAL + 10, 40 * INTERVAL)
+    const carrying = router.log.filter((m) => m.from === 'a' && m.message.updates.some((u) => u.kind === 'record' && u.record.lamport === 9))
+    expect(carrying).toHaveLength(retransmitLimit(config.retransmitMult, 3))
+
+    const b = router.nodes.get('b') as Swim
+    b.enqueueRecord(record('orders', 1), 'c')
+    const toC = b.receive(ping('c', 1), 0)[0]?.message.updates ?? []
+    expect(toC.some((u) => u.kind === 'record')).toBe(false)
+  })
+
+  it('hands piggybacked records to onRecord listeners with their sender', () => {
+    const a = node('a')
+    const got: Array<[string, number, string]> = []
+    const off = a.onRecord((rec, from) => got.push([rec.name, rec.lamport, from]))
+    a.receive(ping('b', 1, [{ kind: 'record', record: record('payments', 4) }]), 0)
+    off()
+    a.receive(ping('b', 2, [{ kind: 'record', record: record('payments', 5) }]), 0)
+    expect(got).toEqual([['payments', 4, 'b']])
+  })
+
+  it('never piggybacks more than maxPiggyback updates', () => {
+    const cfg = resolveSwimConfig({ profile: 'local', gossipNodes: 0, maxPiggyback: 3 })
+    const a = node('a', ['b', 'c', 'd', 'e', 'f'], cfg)
+    for (let i = 0; i < 10; i++) a.enqueueRecord(record(`r${i}`, 1))
+    const updates = a.receive(ping('b', 1), 0)[0]?.message.updates ?? []
+    expect(updates).toHaveLength(3)
+  })
+
+  it('gossips queued news to gossipNodes random members each gossip interval, and is quiet when nothing is queued', () => {
+    const cfg = resolveSwimConfig({ profile: 'local', gossipNodes: 2, gossipIntervalMs: 50 })
+    const a = node('a', ['b', 'c', 'd', 'e'], cfg)
+    /** Tick `a`, answering its pings at once (a healthy fleet); returns the pings it sent. */
+    const tick = (now: number): Outgoing[] => {
+      const pings = a.tick(now).filter((o) => o.message.type === 'ping')
+      for (const o of pings) a.receive({ v: 1, type: 'ack', from: o.to, seq: o.message.seq, updates: [] }, now)
+      return pings
+    }
+    let now = 0
+    for (; now < 20 * INTERVAL; now += 10) tick(now) // the join news runs out
+    // Quiet: only probes, one per interval, carrying nothing.
+    let probeAt = -1
+    for (; probeAt < 0; now += 10) {
+      const pings = tick(now)
+      expect(pings.length).toBeLessThanOrEqual(1)
+      expect(pings.flatMap((o) => o.message.updates)).toEqual([])
+      if (pings.length === 1) probeAt = now
+    }
+    // Right after a probe started, the next one is an interval away: what goes out now is gossip.
+    a.enqueueRecord(record('payments', 1))
+    const gossip = [...tick(probeAt + 60), ...tick(probeAt + 120)]
+    expect(gossip.length).toBeGreaterThanOrEqual(2)
+    expect(gossip.slice(0, 2).every((o) => o.message.updates.some((u) => u.kind === 'record'))).toBe(true)
+    expect(new Set(gossip.slice(0, 2).map((o) => o.to)).size).toBe(2)
+  })
+})

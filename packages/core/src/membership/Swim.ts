@@ -1,0 +1,588 @@
+import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { SwimMessage, Update } from '../wire/messages.js'
+import { BroadcastQueue } from './BroadcastQueue.js'
+import type { Member, MemberStatus } from './Member.js'
+import { isLive, MemberTable } from './memberTable.js'
+import { supersedes } from './precedence.js'
+import { ProbeOrder } from './probeOrder.js'
+import { sample } from './random.js'
+import { Suspicion } from './suspicion.js'
+import { validateSwimConfig } from './SwimConfig.js'
+import type { SwimConfig } from './SwimConfig.js'
+
+/** A message `Swim` wants sent; the runtime delivers it (best effort, loss is fine). */
+export interface Outgoing {
+  readonly to: NodeId
+  readonly message: SwimMessage
+}
+
+export interface SwimOptions {
+  /** This node: its id (libp2p peer id), display name and listen addresses. */
+  readonly self: { readonly id: NodeId; readonly name: string; readonly addrs: readonly string[] }
+  /** Timing, from `resolveSwimConfig` (validated again here). */
+  readonly config: SwimConfig
+  /** Monotonic time of creation, ms. */
+  readonly now: number
+  /** Source of randomness in [0, 1) (probe order, helpers, gossip targets). Default `Math.random`. */
+  readonly random?: () => number
+}
+
+export type MemberChangeListener = (member: Member, previous: MemberStatus | null) => void
+export type RecordListener = (record: BreakerRecord, from: NodeId) => void
+
+/** The probe in flight. */
+interface Probe {
+  readonly target: NodeId
+  readonly seq: number
+  /** The target's incarnation when the probe started: a failure suspects that one. */
+  readonly incarnation: number
+  readonly startedAt: number
+  /** When the ping-reqs went out; null while waiting for the direct ack. */
+  indirectAt: number | null
+}
+
+/** A ping sent for someone else's ping-req: its ack is relayed to `requester` with `seq`. */
+interface Relay {
+  readonly requester: NodeId
+  readonly seq: number
+  readonly expiresAt: number
+}
+
+/** Most ping-reqs served at once; more are dropped (a peer cannot grow our memory). */
+const MAX_RELAYS = 1024
+const SEQ_MODULUS = 2 ** 32
+
+/**
+ * SWIM membership with Lifeguard's refinements, as a pure state machine: no
+ * timers, no clock, no I/O. The runtime calls `tick(now)` often (about every
+ * probeInterval / 10), passes every received message to `receive`, and sends
+ * the `Outgoing` messages both return.
+ *
+ * - Probing: each interval, ping the next member of a shuffled round-robin; no
+ *   ack within `probeTimeoutMs` → ping-req to `indirectChecks` alive members,
+ *   who ping the target and relay its ack; no ack by the end of the interval →
+ *   suspect the target, and probe it again at once (see below).
+ * - Suspicion: lasts `suspicionTimeout` shrinking with independent
+ *   confirmations (distinct senders of the same suspect update, or our own
+ *   failed probe); expiry → dead. A member hearing itself suspected, dead or
+ *   left at ≥ its incarnation refutes with incarnation + 1.
+ * - Dissemination: member updates and breaker records ride on every ping, ack
+ *   and ping-req (`BroadcastQueue`: our own news, then members, then records;
+ *   never to a node known to hold the update already), and on gossip pings to
+ *   `gossipNodes` random members every `gossipIntervalMs` while news is queued.
+ * - Lifeguard's buddy system: a message to a member we hold suspect (or dead)
+ *   carries that verdict first, so the member learns it at once and can refute;
+ *   a member we just suspected is probed again in the next interval; and each
+ *   suspicion pings its suspect once more halfway to its minimum timeout.
+ * - Corrections: a node that sends us older news about a member than we hold
+ *   gets our view in the reply, and we gossip it again. An epidemic that ran out
+ *   of transmissions cannot leave a stale suspicion behind to expire into a
+ *   false death.
+ *
+ * Members that only appear as a message's `from` are not added; new members are
+ * learned from alive updates and `mergeMembers`. Received records are handed to
+ * `onRecord` listeners and not re-queued: the caller re-queues (`enqueueRecord`)
+ * the ones that changed its table, which keeps the epidemic finite.
+ */
+export class Swim {
+  readonly self: NodeId
+  private readonly config: SwimConfig
+  private readonly random: () => number
+  private readonly table = new MemberTable()
+  private readonly order: ProbeOrder
+  /** Our own news (join, refutation, leave): sent before anything else. */
+  private readonly selfQueue: BroadcastQueue
+  private readonly memberQueue: BroadcastQueue
+  private readonly recordQueue: BroadcastQueue
+  private selfMember: Member
+  private probe: Probe | null = null
+  private reprobe: NodeId | null = null
+  private nextProbeAt: number
+  private nextGossipAt: number
+  private seq = 0
+  private readonly relays = new Map<number, Relay>()
+  private hasLeft = false
+  private readonly memberListeners = new Set<MemberChangeListener>()
+  private readonly recordListeners = new Set<RecordListener>()
+  private memberEvents: Array<[Member, MemberStatus | null]> = []
+  private recordEvents: Array<[BreakerRecord, NodeId]> = []
+
+  constructor(options: SwimOptions) {
+    const { self, now } = options
+    if (typeof self.id !== 'string' || self.id.length === 0) {
+      throw new RangeError(`Swim self.id must be a non-empty string, got ${String(self.id)}`)
+    }
+    if (!Number.isFinite(now)) throw new RangeError(`Swim now must be a finite number, got ${String(now)}`)
+    this.config = validateSwimConfig(options.config)
+    this.random = options.random ?? Math.random
+    this.self = self.id
+    this.order = new ProbeOrder(this.random)
+    const clusterSize = (): number => this.table.liveCount
+    this.selfQueue = new BroadcastQueue({ retransmitMult: this.config.retransmitMult, clusterSize })
+    this.memberQueue = new BroadcastQueue({ retransmitMult: this.config.retransmitMult, clusterSize })
+    this.recordQueue = new BroadcastQueue({
+      retransmitMult: this.config.retransmitMult,
+      clusterSize,
+      supersedes: (incoming, queued) =>
+        incoming.kind !== 'record' || queued.kind !== 'record' || !recordIsNewer(queued.record, incoming.record),
+    })
+    this.selfMember = { id: self.id, name: self.name, addrs: [...self.addrs], incarnation: 0, status: 'alive' }
+    this.table.set(this.selfMember, now)
+    // Announce ourselves on the first messages we send.
+    this.queueMember(this.selfMember, null)
+    // Stagger the first probe and gossip round so a fleet started together does not probe in lockstep.
+    this.nextProbeAt = now + this.random() * this.config.probeIntervalMs
+    this.nextGossipAt = now + this.random() * this.config.gossipIntervalMs
+  }
+
+  /** Our own incarnation number. */
+  get incarnation(): number {
+    return this.selfMember.incarnation
+  }
+
+  /** Every known member, self included (dead and left ones until they are forgotten). */
+  members(): Member[] {
+    return Array.from(this.table.values(), (entry) => entry.member)
+  }
+
+  member(id: NodeId): Member | undefined {
+    return this.table.get(id)?.member
+  }
+
+  /** Alive and suspect members, self included (until it left): the probe and prober candidates. */
+  aliveIds(): NodeId[] {
+    return this.table.ids(isLive)
+  }
+
+  /** Run probes, ping-req and suspicion timeouts, gossip rounds and retention. Returns [] after `leave`. */
+  tick(now: number): Outgoing[] {
+    if (this.hasLeft) return []
+    const out: Outgoing[] = []
+    this.expireSuspicions(now, out)
+    this.runProbe(now, out)
+    this.runGossip(now, out)
+    for (const [seq, relay] of this.relays) if (now >= relay.expiresAt) this.relays.delete(seq)
+    for (const id of this.table.gone()) {
+      const entry = this.table.get(id)
+      if (entry !== undefined && now >= entry.since + this.config.deadMemberRetentionMs) this.table.delete(id)
+    }
+    this.flush()
+    return out
+  }
+
+  /** Handle one decoded message: apply its updates, answer pings, serve ping-reqs, relay acks. */
+  receive(message: SwimMessage, now: number): Outgoing[] {
+    const from = message.from
+    if (from === this.self) return []
+    const out: Outgoing[] = []
+    const corrections = this.absorb(message.updates, from, now)
+    switch (message.type) {
+      case 'ping':
+        out.push({ to: from, message: this.ack(message.seq, from, corrections) })
+        break
+      case 'ack': {
+        if (this.probe !== null && this.probe.seq === message.seq) this.probe = null
+        const relay = this.relays.get(message.seq)
+        if (relay !== undefined) {
+          this.relays.delete(message.seq)
+          out.push({ to: relay.requester, message: this.ack(relay.seq, relay.requester) })
+        }
+        break
+      }
+      case 'ping-req':
+        if (!this.hasLeft) this.serveIndirect(message.target, from, message.seq, now, out)
+        break
+    }
+    this.flush()
+    return out
+  }
+
+  /**
+   * Add or refresh members learned out of band (seed contact, push-pull), with
+   * the precedence rules. Unknown members are added only when alive. As in
+   * memberlist's push-pull merge, a member the list calls dead but we hold live
+   * is suspected rather than declared dead at once, so a healthy member the
+   * other side lost (a partition) gets its chance to refute. If the list says
+   * we are suspect, dead or left at ≥ our incarnation, we refute.
+   */
+  mergeMembers(members: readonly Member[], now: number): void {
+    for (const member of members) {
+      const current = this.table.get(member.id)?.member
+      if (member.status === 'dead' && member.id !== this.self && current !== undefined && isLive(current.status)) {
+        this.applyMember({ ...member, status: 'suspect' }, null, now)
+      } else {
+        this.applyMember(member, null, now)
+      }
+    }
+    this.flush()
+  }
+
+  /**
+   * Graceful leave: mark ourselves left at incarnation + 1 and return pings
+   * carrying that news to `indirectChecks + 1` random live members. Afterwards
+   * `tick` returns [] and ping-reqs are ignored, but pings are still acked
+   * (spreading `left` further) until the runtime stops delivering.
+   */
+  leave(now: number): Outgoing[] {
+    if (this.hasLeft) return []
+    this.hasLeft = true
+    this.probe = null
+    this.reprobe = null
+    const previous = this.selfMember.status
+    this.selfMember = { ...this.selfMember, incarnation: this.selfMember.incarnation + 1, status: 'left' }
+    this.table.set(this.selfMember, now)
+    const update: Update = { kind: 'member', member: this.selfMember }
+    this.queueMember(this.selfMember, null)
+    this.memberEvents.push([this.selfMember, previous])
+    const targets = sample(this.table.ids(isLive, [this.self]), this.config.indirectChecks + 1, this.random)
+    const out = targets.map((to) => ({ to, message: this.ping(this.nextSeq(), to, [update]) }))
+    this.flush()
+    return out
+  }
+
+  /**
+   * Piggyback a breaker record version; a queued version of the same name is
+   * replaced unless it is newer. `from`: the member it came from (the `onRecord`
+   * sender), which it is not sent back to.
+   */
+  enqueueRecord(record: BreakerRecord, from?: NodeId): void {
+    this.recordQueue.enqueue({ kind: 'record', record }, from ?? null)
+  }
+
+  /**
+   * Dead (not left) members still within `reconnectTimeoutMs` of their death
+   * whose retry is due: the caller re-dials them and runs a push-pull. Each is
+   * returned again `reconnectIntervalMs` later.
+   */
+  reconnectDue(now: number): Member[] {
+    const due: Member[] = []
+    for (const id of this.table.gone()) {
+      const entry = this.table.get(id)
+      if (entry === undefined || entry.member.status !== 'dead') continue
+      if (now < entry.reconnectAt || now >= entry.since + this.config.reconnectTimeoutMs) continue
+      entry.reconnectAt = now + this.config.reconnectIntervalMs
+      due.push(entry.member)
+    }
+    return due
+  }
+
+  /**
+   * Called when a member is first learned, changes status, or changes name or
+   * addresses (not for a refutation that only raises the incarnation). Listeners
+   * run after the state change is complete; an error thrown by one is rethrown
+   * to the caller once all ran (the messages of that call are then lost).
+   * Returns an unsubscribe function.
+   */
+  onMemberChange(listener: MemberChangeListener): () => void {
+    this.memberListeners.add(listener)
+    return () => this.memberListeners.delete(listener)
+  }
+
+  /** Called for every breaker record that arrived piggybacked, with its sender. Returns an unsubscribe function. */
+  onRecord(listener: RecordListener): () => void {
+    this.recordListeners.add(listener)
+    return () => this.recordListeners.delete(listener)
+  }
+
+  // ---- probing ---------------------------------------------------------------
+
+  private runProbe(now: number, out: Outgoing[]): void {
+    const { probeIntervalMs: interval, probeTimeoutMs: timeout } = this.config
+    const p = this.probe
+    if (p !== null) {
+      const target = this.table.get(p.target)?.member
+      if (target === undefined || !isLive(target.status)) {
+        this.probe = null // learned meanwhile that it is dead or left
+      } else if (p.indirectAt === null) {
+        if (now >= p.startedAt + timeout) {
+          p.indirectAt = now
+          this.sendPingReqs(p, out)
+        }
+      } else if (now >= Math.max(p.startedAt + interval, p.indirectAt + interval - timeout)) {
+        // The indirect probes always get their share of the interval, even after a late tick.
+        this.probe = null
+        this.suspectAfterProbe(p, now)
+      }
+    }
+    if (this.probe !== null || now < this.nextProbeAt) return
+    this.nextProbeAt += interval
+    if (this.nextProbeAt <= now) this.nextProbeAt = now + interval
+    const target = this.nextTarget()
+    if (target === undefined) return
+    const seq = this.nextSeq()
+    const incarnation = this.table.get(target)?.member.incarnation ?? 0
+    this.probe = { target, seq, incarnation, startedAt: now, indirectAt: null }
+    out.push({ to: target, message: this.ping(seq, target) })
+  }
+
+  private nextTarget(): NodeId | undefined {
+    const again = this.reprobe
+    this.reprobe = null
+    if (again !== null && this.table.get(again)?.member.status === 'suspect') return again
+    return this.order.next(
+      (id) => {
+        const status = this.table.get(id)?.member.status
+        return id !== this.self && status !== undefined && isLive(status)
+      },
+      () => this.table.ids(isLive, [this.self]),
+    )
+  }
+
+  private sendPingReqs(p: Probe, out: Outgoing[]): void {
+    const candidates = this.table.ids((status) => status === 'alive', [this.self, p.target])
+    for (const helper of sample(candidates, this.config.indirectChecks, this.random)) {
+      out.push({
+        to: helper,
+        message: { v: 1, type: 'ping-req', from: this.self, seq: p.seq, target: p.target, updates: this.piggyback(helper) },
+      })
+    }
+  }
+
+  private suspectAfterProbe(p: Probe, now: number): void {
+    const member = this.table.get(p.target)?.member
+    if (member === undefined || !isLive(member.status) || member.incarnation > p.incarnation) return
+    const wasAlive = member.status === 'alive'
+    this.applyMember({ ...member, status: 'suspect', incarnation: p.incarnation }, this.self, now)
+    if (wasAlive && this.table.get(p.target)?.member.status === 'suspect') this.reprobe = p.target
+  }
+
+  private serveIndirect(target: NodeId, requester: NodeId, seq: number, now: number, out: Outgoing[]): void {
+    if (target === this.self) {
+      out.push({ to: requester, message: this.ack(seq, requester) })
+      return
+    }
+    if (this.relays.size >= MAX_RELAYS) return
+    const ownSeq = this.nextSeq()
+    this.relays.set(ownSeq, { requester, seq, expiresAt: now + this.config.probeIntervalMs })
+    out.push({ to: target, message: this.ping(ownSeq, target) })
+  }
+
+  /**
+   * Declare dead the suspects whose time ran out. Before that, each suspicion
+   * is checked once more: a ping to the suspect (the suspicion rides first on
+   * it, as in the buddy system), and the suspicion queued again for gossip. A
+   * suspect that refuted meanwhile, or never heard of its suspicion, answers
+   * with its newer incarnation, and peers that heard the refutation correct us
+   * (see `absorb`). This catches the node the gossip of a refutation happened
+   * to miss, which would otherwise declare a healthy member dead.
+   */
+  private expireSuspicions(now: number, out: Outgoing[]): void {
+    for (const id of this.table.suspects()) {
+      const entry = this.table.get(id)
+      const suspicion = entry?.suspicion
+      if (entry === undefined || suspicion == null) continue
+      if (now >= suspicion.deadline()) {
+        this.applyMember({ ...entry.member, status: 'dead' }, this.self, now)
+      } else if (!suspicion.rechecked && now >= suspicion.recheckAt) {
+        suspicion.rechecked = true
+        this.queueMember(entry.member, null)
+        out.push({ to: id, message: this.ping(this.nextSeq(), id) })
+      }
+    }
+  }
+
+  // ---- dissemination ---------------------------------------------------------
+
+  private runGossip(now: number, out: Outgoing[]): void {
+    const { gossipIntervalMs: interval, gossipNodes } = this.config
+    if (gossipNodes === 0 || now < this.nextGossipAt) return
+    this.nextGossipAt += interval
+    if (this.nextGossipAt <= now) this.nextGossipAt = now + interval
+    if (this.selfQueue.size + this.memberQueue.size + this.recordQueue.size === 0) return
+    for (const to of sample(this.table.ids(isLive, [this.self]), gossipNodes, this.random)) {
+      const updates = this.piggyback(to)
+      if (updates.length === 0) break
+      out.push({ to, message: { v: 1, type: 'ping', from: this.self, seq: this.nextSeq(), updates } })
+    }
+  }
+
+  /**
+   * Updates for one message to `to`, at most `maxPiggyback`: what we hold
+   * against `to` when it is suspect or dead (buddy system: it can refute at
+   * once), then `lead` (corrections), our own news, queued member updates, and
+   * records. Nothing twice.
+   */
+  private piggyback(to: NodeId, lead: readonly Update[] = []): Update[] {
+    const max = this.config.maxPiggyback
+    const updates: Update[] = []
+    const keys = new Set<string>()
+    const add = (update: Update): void => {
+      const key = BroadcastQueue.keyOf(update)
+      if (updates.length < max && !keys.has(key)) {
+        keys.add(key)
+        updates.push(update)
+      }
+    }
+    const target = this.table.get(to)?.member
+    if (target?.status === 'suspect' || target?.status === 'dead') add({ kind: 'member', member: target })
+    for (const update of lead) add(update)
+    for (const update of this.selfQueue.take(max - updates.length, to)) add(update)
+    if (updates.length < max) for (const update of this.memberQueue.take(max - updates.length, to)) add(update)
+    if (updates.length < max) for (const update of this.recordQueue.take(max - updates.length, to)) add(update)
+    return updates
+  }
+
+  private ping(seq: number, to: NodeId, lead?: readonly Update[]): SwimMessage {
+    return { v: 1, type: 'ping', from: this.self, seq, updates: this.piggyback(to, lead) }
+  }
+
+  private ack(seq: number, to: NodeId, lead?: readonly Update[]): SwimMessage {
+    return { v: 1, type: 'ack', from: this.self, seq, updates: this.piggyback(to, lead) }
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) % SEQ_MODULUS
+    return this.seq
+  }
+
+  // ---- member state ----------------------------------------------------------
+
+  /**
+   * Apply the updates of a message from `from`. Returns our newer views of the
+   * members it had stale news about, to answer it with; those views are also
+   * queued again (their transmit count restarts). Without this, an epidemic
+   * that ran out of transmissions can leave a few nodes with a stale suspicion
+   * that expires into a false death; with it, anyone still spreading old news
+   * is corrected by the first node it meets that knows better.
+   */
+  private absorb(updates: readonly Update[], from: NodeId, now: number): Update[] {
+    const corrections: Update[] = []
+    for (const update of updates) {
+      if (update.kind === 'record') {
+        const queued = this.recordQueue.peek(BroadcastQueue.keyOf(update))
+        if (queued?.kind === 'record' && sameVersion(queued.record, update.record)) {
+          this.recordQueue.markKnown(BroadcastQueue.keyOf(update), from)
+        }
+        this.recordEvents.push([update.record, from])
+        continue
+      }
+      const newer = this.applyMember(update.member, from, now)
+      if (newer !== null) {
+        corrections.push({ kind: 'member', member: newer })
+        if (!this.hasLeft || newer.id === this.self) this.queueMember(newer, null)
+      }
+    }
+    return corrections
+  }
+
+  /**
+   * Apply one view of a member. `from`: who told us (its suspect update
+   * confirms a suspicion and accuses in a new one); null for a merge, where
+   * the partner's list is no independent evidence.
+   */
+  private applyMember(incoming: Member, from: NodeId | null, now: number): Member | null {
+    if (incoming.id === this.self) return this.refuteIfNeeded(incoming, now)
+    const entry = this.table.get(incoming.id)
+    if (entry === undefined) {
+      if (incoming.status === 'alive') this.store(incoming, null, now)
+      return null
+    }
+    const current = entry.member
+    if (supersedes(incoming, current)) {
+      this.store(incoming, from, now)
+      return null
+    }
+    if (supersedes(current, incoming)) return current
+    // The same view: `from` holds it already, and its suspect update may confirm ours.
+    if (from === null) return null
+    this.memberQueue.markKnown(BroadcastQueue.keyOf({ kind: 'member', member: current }), from)
+    if (from !== incoming.id && incoming.status === 'suspect') entry.suspicion?.confirm(from)
+    return null
+  }
+
+  /**
+   * News about ourselves. A view that beats ours is outbid with a higher
+   * incarnation; returns our view when the news was older (or just outbid), for the correction.
+   */
+  private refuteIfNeeded(incoming: Member, now: number): Member | null {
+    if (supersedes(incoming, this.selfMember)) {
+      if (this.hasLeft) return null
+      const incarnation = Math.max(incoming.incarnation, this.selfMember.incarnation) + 1
+      this.selfMember = { ...this.selfMember, incarnation, status: 'alive' }
+      this.table.set(this.selfMember, now)
+      this.queueMember(this.selfMember, null)
+      return null
+    }
+    return supersedes(this.selfMember, incoming) ? this.selfMember : null
+  }
+
+  /** Store a winning view of another member, start or stop its suspicion, queue it for gossip, report the change. */
+  private store(member: Member, accuser: NodeId | null, now: number): void {
+    const previous = this.table.get(member.id)?.member
+    const entry = this.table.set(member, now)
+    entry.suspicion =
+      member.status === 'suspect'
+        ? new Suspicion({
+            incarnation: member.incarnation,
+            accuser: accuser ?? this.self,
+            startedAt: now,
+            suspicionMult: this.config.suspicionMult,
+            suspicionMinFraction: this.config.suspicionMinFraction,
+            probeIntervalMs: this.config.probeIntervalMs,
+            n: this.table.liveCount,
+          })
+        : null
+    if (member.status === 'dead' && previous?.status !== 'dead') {
+      entry.reconnectAt = now + this.config.reconnectIntervalMs
+    }
+    if (isLive(member.status) && (previous === undefined || !isLive(previous.status))) this.order.add(member.id)
+    this.queueMember(member, accuser === this.self ? null : accuser)
+    if (
+      previous === undefined ||
+      previous.status !== member.status ||
+      previous.name !== member.name ||
+      !sameAddrs(previous.addrs, member.addrs)
+    ) {
+      this.memberEvents.push([member, previous?.status ?? null])
+    }
+  }
+
+  /** Queue a member's view for gossip (ours in the self queue); `source` told us and does not need it back. */
+  private queueMember(member: Member, source: NodeId | null): void {
+    const queue = member.id === this.self ? this.selfQueue : this.memberQueue
+    queue.enqueue({ kind: 'member', member }, source)
+  }
+
+  /** Deliver the events of this call, after the state change is complete. */
+  private flush(): void {
+    if (this.memberEvents.length === 0 && this.recordEvents.length === 0) return
+    const members = this.memberEvents
+    const records = this.recordEvents
+    this.memberEvents = []
+    this.recordEvents = []
+    let failure: { error: unknown } | null = null
+    for (const [member, previous] of members) {
+      for (const listener of [...this.memberListeners]) {
+        try {
+          listener(member, previous)
+        } catch (error) {
+          failure ??= { error }
+        }
+      }
+    }
+    for (const [record, from] of records) {
+      for (const listener of [...this.recordListeners]) {
+        try {
+          listener(record, from)
+        } catch (error) {
+          failure ??= { error }
+        }
+      }
+    }
+    if (failure !== null) throw failure.error
+  }
+}
+
+/** Whether record version `a` is newer than `b`, by (lamport, origin). */
+function recordIsNewer(a: BreakerRecord, b: BreakerRecord): boolean {
+  if (a.lamport !== b.lamport) return a.lamport > b.lamport
+  return a.origin > b.origin
+}
+
+function sameVersion(a: BreakerRecord, b: BreakerRecord): boolean {
+  return a.lamport === b.lamport && a.origin === b.origin
+}
+
+function sameAddrs(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((addr, i) => addr === b[i])
+}

@@ -1,0 +1,220 @@
+import { WIRE_LIMITS } from '../wire/messages.js'
+
+/**
+ * Timing and fan-out of the SWIM membership protocol (with Lifeguard's
+ * refinements). N below is the number of live members (alive + suspect, self
+ * included). Every setting names its unit, its formula and what moving it costs,
+ * memberlist style. Start from a profile (`profiles.lan`, `profiles.local`) and
+ * override single fields with `resolveSwimConfig`.
+ */
+export interface SwimConfig {
+  /**
+   * Time between two probes started by this node, ms. Each interval the node
+   * pings the next member of a shuffled round-robin, so a crashed member is
+   * probed by someone about once per interval, and by every member within N
+   * intervals. Lower: faster detection, N messages per interval fleet-wide.
+   */
+  readonly probeIntervalMs: number
+  /**
+   * How long to wait for the ack of a direct ping before asking
+   * `indirectChecks` others to ping the target, ms (< probeIntervalMs). Set it
+   * near the 99th percentile round trip: lower causes needless indirect probes,
+   * higher leaves less of the interval for the indirect ones.
+   */
+  readonly probeTimeoutMs: number
+  /**
+   * k, the members asked to ping a target that missed the direct ping
+   * (ping-req), integer ≥ 0. Each extra path lowers the chance that one lossy
+   * link gets a healthy member suspected, at 4 messages per path per failed probe.
+   */
+  readonly indirectChecks: number
+  /**
+   * Suspicion lasts `suspicionMult × max(1, log10(N+1)) × probeIntervalMs`
+   * before the suspect is declared dead (shortened by confirmations, see
+   * `suspicionMinFraction`), ≥ 1. Higher: more time for a slow or unlucky member
+   * to refute, slower removal of a crashed one.
+   */
+  readonly suspicionMult: number
+  /**
+   * Independent confirmations shrink the suspicion timeout from its maximum
+   * (above) toward `maximum × suspicionMinFraction` (Lifeguard), in (0, 1].
+   * `suspicionMult − 2` confirmations reach the minimum. 1 disables the
+   * shrinking; lower removes a crashed member sooner when many agree, but
+   * leaves less time to refute.
+   */
+  readonly suspicionMinFraction: number
+  /**
+   * Each piggybacked update is sent `retransmitMult × ceil(log10(N+1))` times by
+   * every node that queues it, integer ≥ 1. Higher: an update survives more
+   * loss, and more of each message is spent on old news.
+   */
+  readonly retransmitMult: number
+  /**
+   * Time between two full state syncs (members and breaker table) with a random
+   * live member, ms. Run by the runtime, not by `Swim`. It heals whatever gossip
+   * lost; lower costs a full table transfer more often.
+   */
+  readonly pushPullIntervalMs: number
+  /**
+   * Most updates piggybacked on one ping, ack or ping-req, integer in
+   * 1..WIRE_LIMITS.maxUpdates (member updates first, then breaker records).
+   * Higher: faster dissemination under many changes, larger messages.
+   */
+  readonly maxPiggyback: number
+  /**
+   * Time between two gossip rounds, ms. A round pings `gossipNodes` random live
+   * members with pending updates piggybacked (only when updates are queued; the
+   * acks bring the peers' updates back). memberlist's gossip interval: without
+   * it, news only rides on one probe per interval and a suspicion can outrun its
+   * refutation. Lower spreads news faster at more messages while news is pending.
+   */
+  readonly gossipIntervalMs: number
+  /** Members pinged per gossip round, integer ≥ 0 (0 disables gossip rounds). Higher: faster spread, more messages. */
+  readonly gossipNodes: number
+  /**
+   * How often to retry a dead (not left) member, ms: `Swim.reconnectDue` returns
+   * it this often so the runtime re-dials it and runs a push-pull (serf's
+   * reconnect). This is what merges the halves of a healed partition. Lower
+   * merges sooner, at more dial attempts to members that are really gone.
+   */
+  readonly reconnectIntervalMs: number
+  /**
+   * How long after its death a member is still retried, ms (≥ 0; 0 never
+   * retries). Longer heals longer partitions, at more dials to members that are gone for good.
+   */
+  readonly reconnectTimeoutMs: number
+  /**
+   * How long a dead or left member stays listed before it is forgotten, ms
+   * (≥ reconnectTimeoutMs, since only a listed member can be retried). Longer
+   * keeps it visible in views, and memory grows with churn.
+   */
+  readonly deadMemberRetentionMs: number
+}
+
+export type SwimProfileName = 'lan' | 'local'
+
+const HOUR = 3_600_000
+
+const lan: SwimConfig = Object.freeze({
+  probeIntervalMs: 1_000,
+  probeTimeoutMs: 500,
+  indirectChecks: 3,
+  suspicionMult: 4,
+  suspicionMinFraction: 0.5,
+  retransmitMult: 4,
+  pushPullIntervalMs: 30_000,
+  maxPiggyback: 16,
+  gossipIntervalMs: 200,
+  gossipNodes: 3,
+  reconnectIntervalMs: 10_000,
+  reconnectTimeoutMs: 6 * HOUR,
+  deadMemberRetentionMs: 6 * HOUR,
+})
+
+const local: SwimConfig = Object.freeze({
+  probeIntervalMs: 200,
+  probeTimeoutMs: 100,
+  indirectChecks: 3,
+  suspicionMult: 3,
+  suspicionMinFraction: 0.5,
+  retransmitMult: 3,
+  pushPullIntervalMs: 5_000,
+  maxPiggyback: 16,
+  gossipIntervalMs: 100,
+  gossipNodes: 3,
+  reconnectIntervalMs: 1_000,
+  reconnectTimeoutMs: 60_000,
+  deadMemberRetentionMs: 60_000,
+})
+
+/**
+ * Named profiles. `lan`: memberlist's LAN defaults (probe 1 s, timeout 500 ms,
+ * k = 3, suspicion ×4, retransmit ×4, push-pull 30 s), reconnect every 10 s for
+ * 6 h. `local`: fast, for tests and loopback fleets (probe 200 ms, timeout
+ * 100 ms, k = 3, ×3, ×3, push-pull 5 s), reconnect every 1 s for 60 s.
+ */
+export const profiles: Readonly<Record<SwimProfileName, SwimConfig>> = Object.freeze({ lan, local })
+
+const FIELDS = Object.keys(lan) as ReadonlyArray<keyof SwimConfig>
+
+/** A profile name, or some fields over a profile (`profile`, default 'lan'). */
+export type SwimConfigInput = SwimProfileName | (Partial<SwimConfig> & { readonly profile?: SwimProfileName })
+
+/**
+ * Build a validated, frozen config: a profile name, or a partial config laid
+ * over `profile` (default 'lan'). Throws a `RangeError` naming the field and
+ * value for an unknown profile, an unknown field or a value out of range.
+ */
+export function resolveSwimConfig(input: SwimConfigInput = 'lan'): SwimConfig {
+  if (typeof input === 'string') return validateSwimConfig({ ...profileOf(input) })
+  const { profile, ...fields } = input
+  for (const key of Object.keys(fields)) {
+    if (!(FIELDS as readonly string[]).includes(key)) {
+      throw new RangeError(`SwimConfig has no field '${key}' (known: ${FIELDS.join(', ')})`)
+    }
+  }
+  const merged: Record<string, unknown> = { ...profileOf(profile ?? 'lan') }
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) merged[key] = value
+  return validateSwimConfig(merged as unknown as SwimConfig)
+}
+
+function profileOf(name: string): SwimConfig {
+  if (name !== 'lan' && name !== 'local') {
+    throw new RangeError(`SwimConfig profile must be 'lan' or 'local', got '${name}'`)
+  }
+  return profiles[name]
+}
+
+/** Check every field of a complete config; returns a frozen copy or throws a `RangeError`. */
+export function validateSwimConfig(config: SwimConfig): SwimConfig {
+  const c = config
+  positive('probeIntervalMs', c.probeIntervalMs)
+  positive('probeTimeoutMs', c.probeTimeoutMs)
+  if (c.probeTimeoutMs >= c.probeIntervalMs) {
+    fail('probeTimeoutMs', c.probeTimeoutMs, `less than probeIntervalMs (${c.probeIntervalMs}), to leave time for indirect probes`)
+  }
+  integer('indirectChecks', c.indirectChecks, 0)
+  finite('suspicionMult', c.suspicionMult)
+  if (c.suspicionMult < 1) fail('suspicionMult', c.suspicionMult, 'a number ≥ 1')
+  finite('suspicionMinFraction', c.suspicionMinFraction)
+  if (c.suspicionMinFraction <= 0 || c.suspicionMinFraction > 1) {
+    fail('suspicionMinFraction', c.suspicionMinFraction, 'a number in (0, 1]')
+  }
+  integer('retransmitMult', c.retransmitMult, 1)
+  positive('pushPullIntervalMs', c.pushPullIntervalMs)
+  integer('maxPiggyback', c.maxPiggyback, 1)
+  if (c.maxPiggyback > WIRE_LIMITS.maxUpdates) {
+    fail('maxPiggyback', c.maxPiggyback, `at most ${WIRE_LIMITS.maxUpdates} (the decoder's limit)`)
+  }
+  positive('gossipIntervalMs', c.gossipIntervalMs)
+  integer('gossipNodes', c.gossipNodes, 0)
+  positive('reconnectIntervalMs', c.reconnectIntervalMs)
+  finite('reconnectTimeoutMs', c.reconnectTimeoutMs)
+  if (c.reconnectTimeoutMs < 0) fail('reconnectTimeoutMs', c.reconnectTimeoutMs, 'a number ≥ 0')
+  finite('deadMemberRetentionMs', c.deadMemberRetentionMs)
+  if (c.deadMemberRetentionMs < c.reconnectTimeoutMs) {
+    fail('deadMemberRetentionMs', c.deadMemberRetentionMs, `≥ reconnectTimeoutMs (${c.reconnectTimeoutMs}): only a listed member can be retried`)
+  }
+  const copy: Record<string, number> = {}
+  for (const key of FIELDS) copy[key] = c[key]
+  return Object.freeze(copy as unknown as SwimConfig)
+}
+
+function fail(field: string, value: unknown, expected: string): never {
+  throw new RangeError(`SwimConfig.${field} must be ${expected}, got ${String(value)}`)
+}
+
+function finite(field: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, value, 'a finite number')
+}
+
+function positive(field: string, value: unknown): void {
+  finite(field, value)
+  if (value <= 0) fail(field, value, 'a number > 0')
+}
+
+function integer(field: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    fail(field, value, `an integer ≥ ${min}`)
+  }
+}
