@@ -1,0 +1,229 @@
+import { Packr } from 'msgpackr'
+import { describe, expect, it } from 'vitest'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import { decodeMessage, encodeMessage } from './codec.js'
+import { WIRE_LIMITS, type WireMessage } from './messages.js'
+import { toWire } from './toWire.js'
+import { WireError, type WireErrorCode } from './WireError.js'
+
+// Each case starts from a valid message in the positional layout (see layout.ts),
+// breaks one thing, packs it with plain msgpackr and expects one precise rejection.
+
+const A = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+const B = 'n2'
+const record: BreakerRecord = {
+  name: 'payments-api',
+  state: 'open',
+  override: null,
+  cooldownMs: 5000,
+  openCount: 1,
+  prober: B,
+  reason: 'failure rate 63% over 41 calls',
+  origin: A,
+  lamport: 42,
+  vclock: { [A]: 7 },
+  wallTime: 1_718_000_000_123,
+}
+const member = { id: B, name: 'n2', addrs: ['/ip4/10.0.0.2/tcp/7946'], incarnation: 3, status: 'alive' } as const
+const delta: WireMessage = { v: 1, type: 'delta', from: A, records: [record] }
+const pingReq: WireMessage = {
+  v: 1,
+  type: 'ping-req',
+  from: A,
+  seq: 9,
+  target: B,
+  updates: [
+    { kind: 'member', member },
+    { kind: 'record', record },
+  ],
+}
+const syncReq: WireMessage = { v: 1, type: 'sync-req', from: A, join: true, members: [member], digest: [['payments-api', 42, A]] }
+const syncRes: WireMessage = { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger'] }
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true })
+const extPackr = new Packr({ useRecords: false, moreTypes: true, structuredClone: true })
+
+// positional indexes (layout.ts)
+const REC = { name: 0, state: 1, override: 2, cooldownMs: 3, openCount: 4, prober: 5, reason: 6, origin: 7, lamport: 8, vclock: 9, wallTime: 10 }
+
+type Raw = any[]
+/** Pack `base` in the positional layout after `edit` changed it. */
+function bytes(base: WireMessage, edit: (raw: Raw) => void, p: Packr = packr): Uint8Array {
+  const raw = structuredClone(toWire(base)) as Raw
+  edit(raw)
+  return p.pack(raw)
+}
+/** Edit the first record of a delta. */
+function rec(edit: (r: Raw, raw: Raw) => void): Uint8Array {
+  return bytes(delta, (raw) => edit(raw[4][0], raw))
+}
+
+const long = (n: number): string => 'x'.repeat(n)
+
+/** Replace the first occurrence of byte sequence `find` (which must exist) by `by`. */
+function patch(input: Uint8Array, find: number[], by: number[]): Uint8Array {
+  const b = Buffer.from(input)
+  const at = b.indexOf(Buffer.from(find))
+  if (at < 0) throw new Error('pattern not found')
+  return Uint8Array.from([...b.subarray(0, at), ...by, ...b.subarray(at + find.length)])
+}
+
+interface Case {
+  readonly name: string
+  readonly input: () => Uint8Array
+  readonly code: WireErrorCode
+  readonly field?: string
+}
+
+const cases: Case[] = [
+  // bytes as a whole
+  { name: 'more than maxMessageBytes', input: () => new Uint8Array(WIRE_LIMITS.maxMessageBytes + 1), code: 'too-large' },
+  { name: 'no bytes', input: () => new Uint8Array(0), code: 'not-msgpack' },
+  { name: 'truncated encoding', input: () => encodeMessage(delta).slice(0, -3), code: 'not-msgpack', field: 'records[0].wallTime' },
+  { name: 'trailing bytes', input: () => Uint8Array.from([...encodeMessage(delta), 0xc0]), code: 'not-msgpack' },
+  { name: 'array claiming more entries than bytes', input: () => Uint8Array.from([0xdd, 0xff, 0xff, 0xff, 0xff, 1]), code: 'not-msgpack' },
+  { name: 'reserved byte 0xc1', input: () => patch(rec((r) => (r[REC.wallTime] = 'WT')), [0xa2, 0x57, 0x54], [0xc1]), code: 'not-msgpack', field: 'records[0].wallTime' },
+  { name: 'string that is not UTF-8', input: () => patch(rec((r) => (r[REC.name] = 'a¢b')), [0xc2, 0xa2], [0xc2, 0x41]), code: 'not-msgpack', field: 'records[0].name' },
+  { name: 'overlong UTF-8', input: () => patch(rec((r) => (r[REC.name] = 'a¢b')), [0xc2, 0xa2], [0xc0, 0xaf]), code: 'not-msgpack', field: 'records[0].name' },
+  { name: 'UTF-8 surrogate', input: () => patch(rec((r) => (r[REC.name] = 'a€b')), [0xe2, 0x82, 0xac], [0xed, 0xa0, 0x80]), code: 'not-msgpack', field: 'records[0].name' },
+  // envelope
+  { name: 'top-level string', input: () => packr.pack('ping'), code: 'not-an-object' },
+  { name: 'top-level map (keyed message)', input: () => packr.pack({ v: 1, type: 'delta', from: A, records: [] }), code: 'not-an-object' },
+  { name: 'wrong version', input: () => bytes(delta, (raw) => (raw[0] = 2)), code: 'unsupported-version', field: 'v' },
+  { name: 'version 0', input: () => bytes(delta, (raw) => (raw[0] = 0)), code: 'unsupported-version', field: 'v' },
+  { name: 'empty envelope', input: () => packr.pack([]), code: 'unsupported-version', field: 'v' },
+  { name: 'unknown type', input: () => bytes(delta, (raw) => (raw[1] = 9)), code: 'unknown-type', field: 'type' },
+  { name: 'type 0', input: () => bytes(delta, (raw) => (raw[1] = 0)), code: 'unknown-type', field: 'type' },
+  { name: 'type as a string', input: () => bytes(delta, (raw) => (raw[1] = 'delta')), code: 'bad-field', field: 'type' },
+  { name: 'missing envelope field', input: () => bytes(delta, (raw) => raw.pop()), code: 'bad-field' },
+  { name: 'extra envelope field', input: () => bytes(delta, (raw) => raw.push(0)), code: 'bad-field' },
+  // id table
+  { name: 'ids not an array', input: () => bytes(delta, (raw) => (raw[2] = A)), code: 'bad-field', field: 'ids' },
+  { name: 'empty node id', input: () => bytes(delta, (raw) => (raw[2][0] = '')), code: 'bad-field', field: 'ids[0]' },
+  { name: 'node id of 129 chars', input: () => bytes(delta, (raw) => (raw[2][0] = long(129))), code: 'too-long', field: 'ids[0]' },
+  { name: 'node id as a number', input: () => bytes(delta, (raw) => (raw[2][1] = 7)), code: 'bad-field', field: 'ids[1]' },
+  { name: 'from outside the id table', input: () => bytes(delta, (raw) => (raw[3] = 5)), code: 'bad-field', field: 'from' },
+  { name: 'from as a string', input: () => bytes(delta, (raw) => (raw[3] = A)), code: 'bad-field', field: 'from' },
+  // records: counts and shapes
+  { name: 'records not an array', input: () => bytes(delta, (raw) => (raw[4] = {})), code: 'forbidden-type', field: 'records' },
+  {
+    name: 'too many records',
+    input: () => bytes(delta, (raw) => (raw[4] = new Array(WIRE_LIMITS.maxRecordsPerMessage + 1).fill(raw[4][0]))),
+    code: 'too-many',
+    field: 'records',
+  },
+  { name: 'record missing a field', input: () => rec((r) => r.pop()), code: 'bad-field', field: 'records[0]' },
+  { name: 'record with an extra field', input: () => rec((r) => r.push(1)), code: 'bad-field', field: 'records[0]' },
+  { name: 'record as a map', input: () => bytes(delta, (raw) => (raw[4][0] = { ...record })), code: 'forbidden-type', field: 'records[0]' },
+  // record fields
+  { name: 'name of 0 chars', input: () => rec((r) => (r[REC.name] = '')), code: 'bad-field', field: 'records[0].name' },
+  { name: 'name of 129 chars', input: () => rec((r) => (r[REC.name] = long(129))), code: 'too-long', field: 'records[0].name' },
+  { name: 'name of 129 chars, 2 bytes each', input: () => rec((r) => (r[REC.name] = 'é'.repeat(129))), code: 'too-long', field: 'records[0].name' },
+  { name: 'name as binary', input: () => rec((r) => (r[REC.name] = Buffer.from('payments'))), code: 'forbidden-type', field: 'records[0].name' },
+  { name: 'name as nil', input: () => rec((r) => (r[REC.name] = null)), code: 'bad-field', field: 'records[0].name' },
+  { name: 'state code 3', input: () => rec((r) => (r[REC.state] = 3)), code: 'bad-field', field: 'records[0].state' },
+  { name: 'state as a string', input: () => rec((r) => (r[REC.state] = 'open')), code: 'bad-field', field: 'records[0].state' },
+  { name: 'override code 3', input: () => rec((r) => (r[REC.override] = 3)), code: 'bad-field', field: 'records[0].override' },
+  { name: 'override as nil', input: () => rec((r) => (r[REC.override] = null)), code: 'bad-field', field: 'records[0].override' },
+  { name: 'NaN cooldown', input: () => rec((r) => (r[REC.cooldownMs] = NaN)), code: 'bad-field', field: 'records[0].cooldownMs' },
+  { name: 'infinite cooldown', input: () => rec((r) => (r[REC.cooldownMs] = Infinity)), code: 'bad-field', field: 'records[0].cooldownMs' },
+  { name: 'negative cooldown', input: () => rec((r) => (r[REC.cooldownMs] = -0.5)), code: 'bad-field', field: 'records[0].cooldownMs' },
+  { name: 'negative openCount', input: () => rec((r) => (r[REC.openCount] = -1)), code: 'bad-field', field: 'records[0].openCount' },
+  { name: 'fractional openCount', input: () => rec((r) => (r[REC.openCount] = 1.5)), code: 'bad-field', field: 'records[0].openCount' },
+  { name: 'prober outside the id table', input: () => rec((r) => (r[REC.prober] = 99)), code: 'bad-field', field: 'records[0].prober' },
+  { name: 'prober as a string', input: () => rec((r) => (r[REC.prober] = B)), code: 'bad-field', field: 'records[0].prober' },
+  { name: 'reason of 257 chars', input: () => rec((r) => (r[REC.reason] = long(257))), code: 'too-long', field: 'records[0].reason' },
+  { name: 'reason as a number', input: () => rec((r) => (r[REC.reason] = 5)), code: 'bad-field', field: 'records[0].reason' },
+  { name: 'origin missing (nil)', input: () => rec((r) => (r[REC.origin] = null)), code: 'bad-field', field: 'records[0].origin' },
+  { name: 'negative lamport', input: () => rec((r) => (r[REC.lamport] = -1)), code: 'bad-field', field: 'records[0].lamport' },
+  { name: 'lamport beyond 2^53', input: () => rec((r) => (r[REC.lamport] = 2 ** 53)), code: 'bad-field', field: 'records[0].lamport' },
+  { name: 'lamport as a string', input: () => rec((r) => (r[REC.lamport] = '42')), code: 'bad-field', field: 'records[0].lamport' },
+  { name: 'NaN wallTime', input: () => rec((r) => (r[REC.wallTime] = NaN)), code: 'bad-field', field: 'records[0].wallTime' },
+  { name: 'infinite wallTime', input: () => rec((r) => (r[REC.wallTime] = -Infinity)), code: 'bad-field', field: 'records[0].wallTime' },
+  { name: 'wallTime as a Date (timestamp extension)', input: () => rec((r) => (r[REC.wallTime] = new Date())), code: 'forbidden-type', field: 'records[0].wallTime' },
+  // vector clocks
+  { name: 'vclock as a map', input: () => rec((r) => (r[REC.vclock] = { [A]: 7 })), code: 'forbidden-type', field: 'records[0].vclock' },
+  {
+    name: 'vclock with too many entries',
+    input: () => rec((r) => (r[REC.vclock] = new Array(WIRE_LIMITS.maxVClockEntries + 1).fill([0, 1]).flat())),
+    code: 'too-many',
+    field: 'records[0].vclock',
+  },
+  { name: 'vclock with a non-integer counter', input: () => rec((r) => (r[REC.vclock] = [0, 1.5])), code: 'bad-field', field: 'records[0].vclock' },
+  { name: 'vclock with a negative counter', input: () => rec((r) => (r[REC.vclock] = [0, -3])), code: 'bad-field', field: 'records[0].vclock' },
+  { name: 'vclock with an odd length', input: () => rec((r) => (r[REC.vclock] = [0, 1, 1])), code: 'bad-field', field: 'records[0].vclock' },
+  { name: 'vclock naming a node twice', input: () => rec((r) => (r[REC.vclock] = [0, 1, 0, 2])), code: 'bad-field', field: 'records[0].vclock' },
+  { name: 'vclock key outside the id table', input: () => rec((r) => (r[REC.vclock] = [7, 1])), code: 'bad-field', field: 'records[0].vclock' },
+  // updates (ping / ack / ping-req)
+  { name: 'seq as a string', input: () => bytes(pingReq, (raw) => (raw[4] = '9')), code: 'bad-field', field: 'seq' },
+  { name: 'target outside the id table', input: () => bytes(pingReq, (raw) => (raw[5] = 40)), code: 'bad-field', field: 'target' },
+  {
+    name: 'too many updates',
+    input: () => bytes(pingReq, (raw) => (raw[6] = new Array(WIRE_LIMITS.maxUpdates + 1).fill(raw[6][0]))),
+    code: 'too-many',
+    field: 'updates',
+  },
+  { name: 'unknown update kind', input: () => bytes(pingReq, (raw) => (raw[6][1][0] = 2)), code: 'unknown-type', field: 'updates[1].kind' },
+  { name: 'update without its item', input: () => bytes(pingReq, (raw) => raw[6][0].pop()), code: 'bad-field', field: 'updates[0]' },
+  { name: 'negative lamport in an update', input: () => bytes(pingReq, (raw) => (raw[6][1][1][REC.lamport] = -7)), code: 'bad-field', field: 'updates[1].record.lamport' },
+  { name: 'member status code 4', input: () => bytes(pingReq, (raw) => (raw[6][0][1][4] = 4)), code: 'bad-field', field: 'updates[0].member.status' },
+  { name: 'an Error (extension) as an update', input: () => bytes(pingReq, (raw) => (raw[6][0] = new Error('x')), extPackr), code: 'forbidden-type', field: 'updates[0]' },
+  { name: 'a Set (extension) as updates', input: () => bytes(pingReq, (raw) => (raw[6] = new Set([1])), extPackr), code: 'forbidden-type', field: 'updates' },
+  { name: 'a RegExp (extension) as a name', input: () => bytes(pingReq, (raw) => (raw[6][1][1][0] = /a+/), extPackr), code: 'forbidden-type', field: 'updates[1].record.name' },
+  // members (sync-req / sync-res)
+  { name: 'join as a number', input: () => bytes(syncReq, (raw) => (raw[4] = 1)), code: 'bad-field', field: 'join' },
+  {
+    name: 'too many members',
+    input: () => bytes(syncReq, (raw) => (raw[5] = new Array(WIRE_LIMITS.maxMembers + 1).fill(raw[5][0]))),
+    code: 'too-many',
+    field: 'members',
+  },
+  { name: 'member missing a field', input: () => bytes(syncReq, (raw) => raw[5][0].pop()), code: 'bad-field', field: 'members[0]' },
+  { name: 'member name of 129 chars', input: () => bytes(syncReq, (raw) => (raw[5][0][1] = long(129))), code: 'too-long', field: 'members[0].name' },
+  { name: 'addrs not an array', input: () => bytes(syncReq, (raw) => (raw[5][0][2] = '/ip4/1.2.3.4')), code: 'bad-field', field: 'members[0].addrs' },
+  { name: 'empty addr', input: () => bytes(syncReq, (raw) => (raw[5][0][2] = ['a', ''])), code: 'bad-field', field: 'members[0].addrs[1]' },
+  { name: 'addr of 257 chars', input: () => bytes(syncReq, (raw) => (raw[5][0][2] = [long(257)])), code: 'too-long', field: 'members[0].addrs[0]' },
+  {
+    name: 'too many addrs',
+    input: () => bytes(syncReq, (raw) => (raw[5][0][2] = new Array(WIRE_LIMITS.maxAddrsPerMember + 1).fill('a'))),
+    code: 'too-many',
+    field: 'members[0].addrs',
+  },
+  { name: 'negative incarnation', input: () => bytes(syncReq, (raw) => (raw[5][0][3] = -1)), code: 'bad-field', field: 'members[0].incarnation' },
+  { name: 'member status as a string', input: () => bytes(syncReq, (raw) => (raw[5][0][4] = 'alive')), code: 'bad-field', field: 'members[0].status' },
+  { name: 'digest entry missing origin', input: () => bytes(syncReq, (raw) => raw[6][0].pop()), code: 'bad-field', field: 'digest[0]' },
+  { name: 'digest name empty', input: () => bytes(syncReq, (raw) => (raw[6][0][0] = '')), code: 'bad-field', field: 'digest[0].name' },
+  { name: 'digest negative lamport', input: () => bytes(syncReq, (raw) => (raw[6][0][1] = -1)), code: 'bad-field', field: 'digest[0].lamport' },
+  { name: 'digest origin outside the id table', input: () => bytes(syncReq, (raw) => (raw[6][0][2] = 3)), code: 'bad-field', field: 'digest[0].origin' },
+  { name: 'want name empty', input: () => bytes(syncRes, (raw) => (raw[6] = ['ok', ''])), code: 'bad-field', field: 'want[1]' },
+  { name: 'want name of 129 chars', input: () => bytes(syncRes, (raw) => (raw[6] = [long(129)])), code: 'too-long', field: 'want[0]' },
+  {
+    name: 'too many wanted names',
+    input: () => bytes(syncRes, (raw) => (raw[6] = new Array(WIRE_LIMITS.maxWantNames + 1).fill('a'))),
+    code: 'too-many',
+    field: 'want',
+  },
+  { name: 'sync-res record with a bad vclock', input: () => bytes(syncRes, (raw) => (raw[5][0][REC.vclock] = [0])), code: 'bad-field', field: 'records[0].vclock' },
+]
+
+describe('decodeMessage rejects', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const result = decodeMessage(c.input())
+    expect(result).toBeInstanceOf(WireError)
+    const err = result as WireError
+    expect({ code: err.code, field: err.field }).toEqual({ code: c.code, field: c.field })
+    expect(err.message).toContain(c.code)
+  })
+
+  it('every base message is valid before it is broken', () => {
+    for (const m of [delta, pingReq, syncReq, syncRes]) expect(decodeMessage(bytes(m, () => {}))).toEqual(m)
+  })
+
+  it('reports the field path in the message, and never throws on a non-Uint8Array', () => {
+    const err = decodeMessage(rec((r) => (r[REC.lamport] = -1))) as WireError
+    expect(err.message).toBe('wire message rejected (bad-field at records[0].lamport): expected a non-negative safe integer, got -1')
+    expect(err.name).toBe('WireError')
+    expect(decodeMessage('nope' as unknown as Uint8Array)).toBeInstanceOf(WireError)
+    expect(decodeMessage(null as unknown as Uint8Array)).toBeInstanceOf(WireError)
+  })
+})

@@ -1,0 +1,285 @@
+import type { VClock } from '../clock/VectorClock.js'
+import type { Member, MemberStatus } from '../membership/Member.js'
+import type { BreakerRecord, BreakerState, Override } from '../table/BreakerRecord.js'
+import { Fault } from './Fault.js'
+import { LAYOUT } from './layout.js'
+import {
+  PROTOCOL_VERSION,
+  WIRE_LIMITS,
+  type DigestEntry,
+  type Update,
+  type WireMessage,
+} from './messages.js'
+import type { MsgpackReader } from './MsgpackReader.js'
+
+const L = WIRE_LIMITS
+
+/**
+ * Read and validate one message in the positional layout of `layout.ts`.
+ * Throws a `Fault` naming the first field at fault (with the in-memory field
+ * names, e.g. `records[3].vclock`); the caller turns it into a `WireError`.
+ *
+ * The result is made of fresh objects holding only the known fields, in a
+ * fixed key order. Vector clocks are null-prototype objects, so a node id such
+ * as `__proto__` or `constructor` is an ordinary own key and never reaches a
+ * prototype. Strings of up to 128 bytes (node ids, names, addresses, reasons)
+ * come from an interner and are shared between messages.
+ */
+export function readMessage(r: MsgpackReader): WireMessage {
+  if (!r.atArray()) {
+    if (r.remaining() === 0) throw new Fault('not-msgpack', '', 'no bytes')
+    throw new Fault('not-an-object', '', 'expected a message envelope (an array)')
+  }
+  const length = r.array('', 0xffff_ffff)
+  if (length === 0) throw new Fault('unsupported-version', 'v', 'empty envelope: no protocol version')
+  const v = r.number('v')
+  if (v !== PROTOCOL_VERSION) {
+    throw new Fault('unsupported-version', 'v', `expected protocol version ${PROTOCOL_VERSION}, got ${v}`)
+  }
+  const t = length > 1 ? r.number('type') : -1
+  const expected = LAYOUT.envelopeLength[t]
+  if (expected === undefined || expected === 0) throw new Fault('unknown-type', 'type', `unknown message type ${t}`)
+  if (length !== expected) throw new Fault('bad-field', '', `expected ${expected} envelope elements, got ${length}`)
+  const ids = readIds(r)
+  const from = idRef(r, ids, 'from')
+  switch (t) {
+    case LAYOUT.typeCode.ping:
+      return { v: 1, type: 'ping', from, seq: r.uint('seq'), updates: readUpdates(r, ids) }
+    case LAYOUT.typeCode.ack:
+      return { v: 1, type: 'ack', from, seq: r.uint('seq'), updates: readUpdates(r, ids) }
+    case LAYOUT.typeCode['ping-req']:
+      return {
+        v: 1,
+        type: 'ping-req',
+        from,
+        seq: r.uint('seq'),
+        target: idRef(r, ids, 'target'),
+        updates: readUpdates(r, ids),
+      }
+    case LAYOUT.typeCode.delta:
+      return { v: 1, type: 'delta', from, records: readRecords(r, ids) }
+    case LAYOUT.typeCode['sync-req']:
+      return {
+        v: 1,
+        type: 'sync-req',
+        from,
+        join: r.bool('join'),
+        members: readMembers(r, ids),
+        digest: readDigest(r, ids),
+      }
+    default:
+      // LAYOUT.typeCode['sync-res'], the only code left
+      return {
+        v: 1,
+        type: 'sync-res',
+        from,
+        members: readMembers(r, ids),
+        records: readRecords(r, ids),
+        want: readNames(r, 'want', L.maxWantNames),
+      }
+  }
+}
+
+function readIds(r: MsgpackReader): string[] {
+  const n = r.array('ids', LAYOUT.maxIds)
+  const ids = new Array<string>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      ids[i] = r.string('', 1, L.maxIdLength, true)
+    } catch (e) {
+      throw Fault.within(e, `ids[${i}]`)
+    }
+  }
+  return ids
+}
+
+/** An index into the message's id table, resolved to the node id. */
+function idRef(r: MsgpackReader, ids: readonly string[], field: string): string {
+  const i = r.uint(field)
+  const id = ids[i]
+  if (id === undefined) throw new Fault('bad-field', field, `id index ${i} is outside the ${ids.length}-entry id table`)
+  return id
+}
+
+function readUpdates(r: MsgpackReader, ids: readonly string[]): Update[] {
+  const n = r.array('updates', L.maxUpdates)
+  const out = new Array<Update>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      out[i] = readUpdate(r, ids)
+    } catch (e) {
+      throw Fault.within(e, `updates[${i}]`)
+    }
+  }
+  return out
+}
+
+function readUpdate(r: MsgpackReader, ids: readonly string[]): Update {
+  r.tuple('', 2, 'an update [kind, item]')
+  const kind = r.uint('kind')
+  if (kind === LAYOUT.updateKind.record) {
+    try {
+      return { kind: 'record', record: readRecord(r, ids) }
+    } catch (e) {
+      throw Fault.within(e, 'record')
+    }
+  }
+  if (kind === LAYOUT.updateKind.member) {
+    try {
+      return { kind: 'member', member: readMember(r, ids) }
+    } catch (e) {
+      throw Fault.within(e, 'member')
+    }
+  }
+  throw new Fault('unknown-type', 'kind', `unknown update kind ${kind}`)
+}
+
+function readRecords(r: MsgpackReader, ids: readonly string[]): BreakerRecord[] {
+  const n = r.array('records', L.maxRecordsPerMessage)
+  const out = new Array<BreakerRecord>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      out[i] = readRecord(r, ids)
+    } catch (e) {
+      throw Fault.within(e, `records[${i}]`)
+    }
+  }
+  return out
+}
+
+function readRecord(r: MsgpackReader, ids: readonly string[]): BreakerRecord {
+  r.tuple('', LAYOUT.recordLength, 'a record')
+  // property values are evaluated in source order, which is the wire order
+  return {
+    name: r.string('name', 1, L.maxNameLength, true),
+    state: readState(r),
+    override: readOverride(r),
+    cooldownMs: nonNegative(r, 'cooldownMs'),
+    openCount: r.uint('openCount'),
+    prober: r.nil() ? null : idRef(r, ids, 'prober'),
+    reason: r.string('reason', 0, L.maxReasonLength, true),
+    origin: idRef(r, ids, 'origin'),
+    lamport: r.uint('lamport'),
+    vclock: readVClock(r, ids),
+    wallTime: finite(r, 'wallTime'),
+  }
+}
+
+function readState(r: MsgpackReader): BreakerState {
+  const c = r.uint('state')
+  if (c === LAYOUT.state.closed) return 'closed'
+  if (c === LAYOUT.state.open) return 'open'
+  if (c === LAYOUT.state['half-open']) return 'half-open'
+  throw new Fault('bad-field', 'state', `unknown breaker state code ${c}`)
+}
+
+function readOverride(r: MsgpackReader): Override {
+  const c = r.uint('override')
+  if (c === LAYOUT.override.none) return null
+  if (c === LAYOUT.override['forced-open']) return 'forced-open'
+  if (c === LAYOUT.override['forced-closed']) return 'forced-closed'
+  throw new Fault('bad-field', 'override', `unknown override code ${c}`)
+}
+
+function readVClock(r: MsgpackReader, ids: readonly string[]): VClock {
+  const n = r.array('vclock', 0xffff_ffff)
+  if (n > 2 * L.maxVClockEntries) {
+    throw new Fault('too-many', 'vclock', `${Math.ceil(n / 2)} entries, at most ${L.maxVClockEntries}`)
+  }
+  if ((n & 1) !== 0) throw new Fault('bad-field', 'vclock', `expected id/counter pairs, got ${n} elements`)
+  const out = Object.create(null) as Record<string, number>
+  for (let i = 0; i < n; i += 2) {
+    const id = idRef(r, ids, 'vclock')
+    const c = r.uint('vclock')
+    if (out[id] !== undefined) throw new Fault('bad-field', 'vclock', `node id ${JSON.stringify(id)} appears twice`)
+    out[id] = c
+  }
+  return out
+}
+
+function readMembers(r: MsgpackReader, ids: readonly string[]): Member[] {
+  const n = r.array('members', L.maxMembers)
+  const out = new Array<Member>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      out[i] = readMember(r, ids)
+    } catch (e) {
+      throw Fault.within(e, `members[${i}]`)
+    }
+  }
+  return out
+}
+
+function readMember(r: MsgpackReader, ids: readonly string[]): Member {
+  r.tuple('', LAYOUT.memberLength, 'a member')
+  return {
+    id: idRef(r, ids, 'id'),
+    name: r.string('name', 0, L.maxNameLength, true),
+    addrs: readAddrs(r),
+    incarnation: r.uint('incarnation'),
+    status: readStatus(r),
+  }
+}
+
+function readAddrs(r: MsgpackReader): string[] {
+  const n = r.array('addrs', L.maxAddrsPerMember)
+  const out = new Array<string>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      out[i] = r.string('', 1, L.maxAddrLength, true)
+    } catch (e) {
+      throw Fault.within(e, `addrs[${i}]`)
+    }
+  }
+  return out
+}
+
+function readStatus(r: MsgpackReader): MemberStatus {
+  const c = r.uint('status')
+  if (c === LAYOUT.status.alive) return 'alive'
+  if (c === LAYOUT.status.suspect) return 'suspect'
+  if (c === LAYOUT.status.dead) return 'dead'
+  if (c === LAYOUT.status.left) return 'left'
+  throw new Fault('bad-field', 'status', `unknown member status code ${c}`)
+}
+
+function readDigest(r: MsgpackReader, ids: readonly string[]): DigestEntry[] {
+  const n = r.array('digest', L.maxRecordsPerMessage)
+  const out = new Array<DigestEntry>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      r.tuple('', LAYOUT.digestEntryLength, 'a digest entry [name, lamport, origin]')
+      const name = r.string('name', 1, L.maxNameLength, true)
+      const lamport = r.uint('lamport')
+      out[i] = [name, lamport, idRef(r, ids, 'origin')]
+    } catch (e) {
+      throw Fault.within(e, `digest[${i}]`)
+    }
+  }
+  return out
+}
+
+function readNames(r: MsgpackReader, field: string, max: number): string[] {
+  const n = r.array(field, max)
+  const out = new Array<string>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      out[i] = r.string('', 1, L.maxNameLength, true)
+    } catch (e) {
+      throw Fault.within(e, `${field}[${i}]`)
+    }
+  }
+  return out
+}
+
+function nonNegative(r: MsgpackReader, field: string): number {
+  const x = r.number(field)
+  if (!(x >= 0) || x === Infinity) throw new Fault('bad-field', field, `expected a finite non-negative number, got ${x}`)
+  return x
+}
+
+function finite(r: MsgpackReader, field: string): number {
+  const x = r.number(field)
+  if (!Number.isFinite(x)) throw new Fault('bad-field', field, `expected a finite number, got ${x}`)
+  return x
+}
