@@ -1,13 +1,34 @@
 import { defineConfig } from 'vitest/config'
 
+// Two projects: `unit` (pure logic, in-process, fake time: runs files in parallel)
+// and `integration` (real processes, real TCP, network namespaces: one file at a
+// time, so a loaded 2-core machine runs at most one fleet at once).
+const INTEGRATION = ['test/**/*.test.ts', 'packages/*/src/**/*.process.test.ts', 'packages/cli/src/bin.test.ts']
+
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 90_000,
     pool: 'forks',
-    // Multi-process tests start many real nodes; on a 2-core machine they must not overlap.
-    fileParallelism: true,
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...INTEGRATION],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+        },
+      },
+    ],
   },
 })

@@ -105,7 +105,8 @@ async function main() {
 
   const events = [] // { node, event, at }
   const abort = new AbortController()
-  for (const n of nodes) follow(n, (node, event, at) => events.push({ node, event, at }), abort.signal).catch(() => {})
+  // Each event carries the node's own wall clock at the moment it applied the change (same machine, same clock).
+  for (const n of nodes) follow(n, (node, event) => events.push({ node, event, at: event.at }), abort.signal).catch(() => {})
   await new Promise((r) => setTimeout(r, 300))
 
   // ---- act 1: the dependency starts failing ----

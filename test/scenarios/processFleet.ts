@@ -43,14 +43,15 @@ export async function processFleet(size: number): Promise<ScenarioFleet> {
   const base = { profile: 'local' as const, breakers: { dep: SCENARIO_BREAKER } }
   const nodes: NodeProcess[] = await spawnFleet(size, base)
   const seed = seedHostPort(nodes[0]!.addrs.find((a) => a.includes('/ip4/127.0.0.1/'))!)
-  // Wait until every node sees every other alive, so each scenario starts from an agreed view.
+  // Wait until every node knows every other as a live member (alive, or suspect while
+  // it refutes on a loaded machine), so each scenario starts from an agreed view.
   await waitUntil(async () => {
     for (const node of nodes) {
       const { view } = await node.command<{ view: ScenarioView }>({ cmd: 'view' })
-      if (view.members.filter((m) => m.status === 'alive').length !== nodes.length) return false
+      if (view.members.filter((m) => m.status === 'alive' || m.status === 'suspect').length !== nodes.length) return false
     }
     return true
-  }, 20_000, 'a full view on every node', 50)
+  }, 30_000, 'a full view on every node', 50)
 
   const swim = resolveSwimConfig('local')
   const suspicion = suspicionTimeout(swim.suspicionMult, size, swim.probeIntervalMs)

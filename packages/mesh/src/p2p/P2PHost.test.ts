@@ -25,9 +25,9 @@ async function host(options: Partial<P2PHostOptions> = {}): Promise<P2PHost> {
   return h
 }
 
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 10))
   }
@@ -154,9 +154,14 @@ describe('P2PHost on 127.0.0.1', () => {
     b.onMessage((_from, _channel, bytes) => got.push(bytes.byteLength))
     // a accepts 2 KiB; b's limit is 1 KiB, so b drops the frame at the length prefix.
     await a.send(b.peerId, 'sync', new Uint8Array(2048), b.addrs()).catch(() => undefined)
-    await a.send(b.peerId, 'sync', new Uint8Array(1024))
-    await waitFor('the small frame', () => got.length === 1)
-    expect(got).toEqual([1024])
+    // b resets the stream that carried it; a frame written before a learns of the
+    // reset may be lost with it (SWIM and push-pull tolerate a lost message), and the
+    // next send opens a fresh stream on the same connection.
+    await waitFor('a small frame after the oversized one', async () => {
+      await a.send(b.peerId, 'sync', new Uint8Array(1024)).catch(() => undefined)
+      return got.length > 0
+    })
+    expect(got.every((n) => n === 1024)).toBe(true)
     expect(b.connectedPeers()).toEqual([a.peerId])
   })
 
