@@ -148,10 +148,14 @@ describe('Swim', () => {
     router.nodes.delete('d') // crashed: messages to it vanish
     const a = router.nodes.get('a') as Swim
     let suspectedAt: number | null = null
+    let multiplier = 0
     let deadAt: number | null = null
     a.onMemberChange((m, previous) => {
       if (m.id !== 'd') return
-      if (m.status === 'suspect' && suspectedAt === null) suspectedAt = now
+      if (m.status === 'suspect' && suspectedAt === null) {
+        suspectedAt = now
+        multiplier = a.healthScore + 1 // the failed probe raised it; the suspicion is stretched alike
+      }
       if (m.status === 'dead') {
         deadAt = now
         expect(previous).toBe('suspect')
@@ -167,8 +171,9 @@ describe('Swim', () => {
     expect(reprobe).toBeDefined()
     // b and c heard the suspicion from a (one sender each, no confirmations) and would time out themselves too.
     expect(router.nodes.get('b')?.member('d')?.status).toMatch(/suspect|dead/)
-    // Dead within the full suspicion timeout (n = 4 live members at the time) plus a tick.
-    const max = suspicionTimeout(config.suspicionMult, 4, INTERVAL)
+    // Dead within the full suspicion timeout (n = 4 live members at the time, stretched by a's health) plus a tick.
+    expect(multiplier).toBe(2)
+    const max = suspicionTimeout(config.suspicionMult, 4, INTERVAL) * multiplier
     expect(deadAt! - suspectedAt!).toBeGreaterThanOrEqual(max * config.suspicionMinFraction)
     expect(deadAt! - suspectedAt!).toBeLessThanOrEqual(max + 10)
     expect(a.aliveIds()).not.toContain('d')

@@ -1,14 +1,20 @@
 import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
 import type { SwimMessage, Update } from '../wire/messages.js'
+import { Awareness } from './awareness.js'
 import { BroadcastQueue } from './BroadcastQueue.js'
-import type { Member, MemberStatus } from './Member.js'
+import type { Member } from './Member.js'
 import { isLive, MemberTable } from './memberTable.js'
 import { supersedes } from './precedence.js'
 import { ProbeOrder } from './probeOrder.js'
 import { sample } from './random.js'
+import { Relays } from './relays.js'
 import { Suspicion } from './suspicion.js'
 import { validateSwimConfig } from './SwimConfig.js'
 import type { SwimConfig } from './SwimConfig.js'
+import { SwimEvents } from './SwimEvents.js'
+import type { MemberChangeListener, RecordListener } from './SwimEvents.js'
+
+export type { MemberChangeListener, RecordListener } from './SwimEvents.js'
 
 /** A message `Swim` wants sent; the runtime delivers it (best effort, loss is fine). */
 export interface Outgoing {
@@ -27,9 +33,6 @@ export interface SwimOptions {
   readonly random?: () => number
 }
 
-export type MemberChangeListener = (member: Member, previous: MemberStatus | null) => void
-export type RecordListener = (record: BreakerRecord, from: NodeId) => void
-
 /** The probe in flight. */
 interface Probe {
   readonly target: NodeId
@@ -37,19 +40,13 @@ interface Probe {
   /** The target's incarnation when the probe started: a failure suspects that one. */
   readonly incarnation: number
   readonly startedAt: number
+  /** Probe timeout and interval of this probe, ms, stretched by our health when it started. */
+  readonly timeoutMs: number
+  readonly intervalMs: number
   /** When the ping-reqs went out; null while waiting for the direct ack. */
   indirectAt: number | null
 }
 
-/** A ping sent for someone else's ping-req: its ack is relayed to `requester` with `seq`. */
-interface Relay {
-  readonly requester: NodeId
-  readonly seq: number
-  readonly expiresAt: number
-}
-
-/** Most ping-reqs served at once; more are dropped (a peer cannot grow our memory). */
-const MAX_RELAYS = 1024
 const SEQ_MODULUS = 2 ** 32
 
 /**
@@ -78,6 +75,14 @@ const SEQ_MODULUS = 2 ** 32
  *   gets our view in the reply, and we gossip it again. An epidemic that ran out
  *   of transmissions cannot leave a stale suspicion behind to expire into a
  *   false death.
+ * - Lifeguard's local health awareness (`Awareness`): a probe that gets no
+ *   ack at all, or a suspicion of ourselves we must refute, raises our health
+ *   score; a direct ack within the probe timeout lowers it. The probe
+ *   interval, probe timeout and every suspicion timeout we start are
+ *   multiplied by score + 1, so a node that is slow itself (event-loop
+ *   stalls, overloaded host) stops accusing healthy members. Without nack
+ *   messages in the wire format, a probe whose ack came late (after the
+ *   timeout, before the end of the interval) leaves the score unchanged.
  *
  * Members that only appear as a message's `from` are not added; new members are
  * learned from alive updates and `mergeMembers`. Received records are handed to
@@ -100,12 +105,10 @@ export class Swim {
   private nextProbeAt: number
   private nextGossipAt: number
   private seq = 0
-  private readonly relays = new Map<number, Relay>()
+  private readonly relays = new Relays()
   private hasLeft = false
-  private readonly memberListeners = new Set<MemberChangeListener>()
-  private readonly recordListeners = new Set<RecordListener>()
-  private memberEvents: Array<[Member, MemberStatus | null]> = []
-  private recordEvents: Array<[BreakerRecord, NodeId]> = []
+  private readonly awareness: Awareness
+  private readonly events = new SwimEvents()
 
   constructor(options: SwimOptions) {
     const { self, now } = options
@@ -115,6 +118,7 @@ export class Swim {
     if (!Number.isFinite(now)) throw new RangeError(`Swim now must be a finite number, got ${String(now)}`)
     this.config = validateSwimConfig(options.config)
     this.random = options.random ?? Math.random
+    this.awareness = new Awareness(this.config.awarenessMaxMultiplier)
     this.self = self.id
     this.order = new ProbeOrder(this.random)
     const clusterSize = (): number => this.table.liveCount
@@ -140,6 +144,14 @@ export class Swim {
     return this.selfMember.incarnation
   }
 
+  /**
+   * Our local health score (Lifeguard), integer in 0..awarenessMaxMultiplier − 1:
+   * 0 is healthy; our probe timing and the suspicions we start are stretched by score + 1.
+   */
+  get healthScore(): number {
+    return this.awareness.score
+  }
+
   /** Every known member, self included (dead and left ones until they are forgotten). */
   members(): Member[] {
     return Array.from(this.table.values(), (entry) => entry.member)
@@ -161,12 +173,12 @@ export class Swim {
     this.expireSuspicions(now, out)
     this.runProbe(now, out)
     this.runGossip(now, out)
-    for (const [seq, relay] of this.relays) if (now >= relay.expiresAt) this.relays.delete(seq)
+    this.relays.expire(now)
     for (const id of this.table.gone()) {
       const entry = this.table.get(id)
       if (entry !== undefined && now >= entry.since + this.config.deadMemberRetentionMs) this.table.delete(id)
     }
-    this.flush()
+    this.events.flush() // deliver the events of this call, now that the state change is complete
     return out
   }
 
@@ -181,10 +193,14 @@ export class Swim {
         out.push({ to: from, message: this.ack(message.seq, from, corrections) })
         break
       case 'ack': {
-        if (this.probe !== null && this.probe.seq === message.seq) this.probe = null
-        const relay = this.relays.get(message.seq)
+        const p = this.probe
+        if (p !== null && p.seq === message.seq) {
+          this.probe = null
+          // A direct ack in time is evidence of our own health; a relayed or late one is neutral.
+          if (from === p.target && p.indirectAt === null && now < p.startedAt + p.timeoutMs) this.awareness.apply(-1)
+        }
+        const relay = this.relays.take(message.seq)
         if (relay !== undefined) {
-          this.relays.delete(message.seq)
           out.push({ to: relay.requester, message: this.ack(relay.seq, relay.requester) })
         }
         break
@@ -193,7 +209,7 @@ export class Swim {
         if (!this.hasLeft) this.serveIndirect(message.target, from, message.seq, now, out)
         break
     }
-    this.flush()
+    this.events.flush()
     return out
   }
 
@@ -214,7 +230,7 @@ export class Swim {
         this.applyMember(member, null, now)
       }
     }
-    this.flush()
+    this.events.flush()
   }
 
   /**
@@ -233,10 +249,10 @@ export class Swim {
     this.table.set(this.selfMember, now)
     const update: Update = { kind: 'member', member: this.selfMember }
     this.queueMember(this.selfMember, null)
-    this.memberEvents.push([this.selfMember, previous])
+    this.events.memberChanged(this.selfMember, previous)
     const targets = sample(this.table.ids(isLive, [this.self]), this.config.indirectChecks + 1, this.random)
     const out = targets.map((to) => ({ to, message: this.ping(this.nextSeq(), to, [update]) }))
-    this.flush()
+    this.events.flush()
     return out
   }
 
@@ -274,44 +290,49 @@ export class Swim {
    * Returns an unsubscribe function.
    */
   onMemberChange(listener: MemberChangeListener): () => void {
-    this.memberListeners.add(listener)
-    return () => this.memberListeners.delete(listener)
+    return this.events.onMemberChange(listener)
   }
 
   /** Called for every breaker record that arrived piggybacked, with its sender. Returns an unsubscribe function. */
   onRecord(listener: RecordListener): () => void {
-    this.recordListeners.add(listener)
-    return () => this.recordListeners.delete(listener)
+    return this.events.onRecord(listener)
   }
 
   // ---- probing ---------------------------------------------------------------
 
+  /**
+   * One step of the probe in flight, then the next probe when due. Each probe
+   * takes its timeout and interval from our health when it starts; the next
+   * one is due an interval (stretched the same way) after this one was.
+   */
   private runProbe(now: number, out: Outgoing[]): void {
-    const { probeIntervalMs: interval, probeTimeoutMs: timeout } = this.config
     const p = this.probe
     if (p !== null) {
       const target = this.table.get(p.target)?.member
       if (target === undefined || !isLive(target.status)) {
         this.probe = null // learned meanwhile that it is dead or left
       } else if (p.indirectAt === null) {
-        if (now >= p.startedAt + timeout) {
+        if (now >= p.startedAt + p.timeoutMs) {
           p.indirectAt = now
           this.sendPingReqs(p, out)
         }
-      } else if (now >= Math.max(p.startedAt + interval, p.indirectAt + interval - timeout)) {
+      } else if (now >= Math.max(p.startedAt + p.intervalMs, p.indirectAt + p.intervalMs - p.timeoutMs)) {
         // The indirect probes always get their share of the interval, even after a late tick.
         this.probe = null
+        this.awareness.apply(1) // no ack at all: maybe the target, maybe us
         this.suspectAfterProbe(p, now)
       }
     }
     if (this.probe !== null || now < this.nextProbeAt) return
-    this.nextProbeAt += interval
-    if (this.nextProbeAt <= now) this.nextProbeAt = now + interval
+    const intervalMs = this.awareness.scale(this.config.probeIntervalMs)
+    this.nextProbeAt += intervalMs
+    if (this.nextProbeAt <= now) this.nextProbeAt = now + intervalMs
     const target = this.nextTarget()
     if (target === undefined) return
     const seq = this.nextSeq()
     const incarnation = this.table.get(target)?.member.incarnation ?? 0
-    this.probe = { target, seq, incarnation, startedAt: now, indirectAt: null }
+    const timeoutMs = this.awareness.scale(this.config.probeTimeoutMs)
+    this.probe = { target, seq, incarnation, startedAt: now, timeoutMs, intervalMs, indirectAt: null }
     out.push({ to: target, message: this.ping(seq, target) })
   }
 
@@ -351,9 +372,9 @@ export class Swim {
       out.push({ to: requester, message: this.ack(seq, requester) })
       return
     }
-    if (this.relays.size >= MAX_RELAYS) return
     const ownSeq = this.nextSeq()
-    this.relays.set(ownSeq, { requester, seq, expiresAt: now + this.config.probeIntervalMs })
+    const expiresAt = now + this.awareness.scale(this.config.probeIntervalMs)
+    if (!this.relays.add(ownSeq, { requester, seq, expiresAt })) return // full: a peer cannot grow our memory
     out.push({ to: target, message: this.ping(ownSeq, target) })
   }
 
@@ -453,7 +474,7 @@ export class Swim {
         if (queued?.kind === 'record' && sameVersion(queued.record, update.record)) {
           this.recordQueue.markKnown(BroadcastQueue.keyOf(update), from)
         }
-        this.recordEvents.push([update.record, from])
+        this.events.recordArrived(update.record, from)
         continue
       }
       const newer = this.applyMember(update.member, from, now)
@@ -499,6 +520,7 @@ export class Swim {
       if (this.hasLeft) return null
       const incarnation = Math.max(incoming.incarnation, this.selfMember.incarnation) + 1
       this.selfMember = { ...this.selfMember, incarnation, status: 'alive' }
+      this.awareness.apply(1) // others could not hear from us in time: maybe we are the slow one
       this.table.set(this.selfMember, now)
       this.queueMember(this.selfMember, null)
       return null
@@ -518,7 +540,8 @@ export class Swim {
             startedAt: now,
             suspicionMult: this.config.suspicionMult,
             suspicionMinFraction: this.config.suspicionMinFraction,
-            probeIntervalMs: this.config.probeIntervalMs,
+            // The suspicion timeout is a multiple of the interval: stretched by our health alike.
+            probeIntervalMs: this.awareness.scale(this.config.probeIntervalMs),
             n: this.table.liveCount,
           })
         : null
@@ -533,7 +556,7 @@ export class Swim {
       previous.name !== member.name ||
       !sameAddrs(previous.addrs, member.addrs)
     ) {
-      this.memberEvents.push([member, previous?.status ?? null])
+      this.events.memberChanged(member, previous?.status ?? null)
     }
   }
 
@@ -543,34 +566,6 @@ export class Swim {
     queue.enqueue({ kind: 'member', member }, source)
   }
 
-  /** Deliver the events of this call, after the state change is complete. */
-  private flush(): void {
-    if (this.memberEvents.length === 0 && this.recordEvents.length === 0) return
-    const members = this.memberEvents
-    const records = this.recordEvents
-    this.memberEvents = []
-    this.recordEvents = []
-    let failure: { error: unknown } | null = null
-    for (const [member, previous] of members) {
-      for (const listener of [...this.memberListeners]) {
-        try {
-          listener(member, previous)
-        } catch (error) {
-          failure ??= { error }
-        }
-      }
-    }
-    for (const [record, from] of records) {
-      for (const listener of [...this.recordListeners]) {
-        try {
-          listener(record, from)
-        } catch (error) {
-          failure ??= { error }
-        }
-      }
-    }
-    if (failure !== null) throw failure.error
-  }
 }
 
 /** Whether record version `a` is newer than `b`, by (lamport, origin). */

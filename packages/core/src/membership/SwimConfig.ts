@@ -13,13 +13,15 @@ export interface SwimConfig {
    * pings the next member of a shuffled round-robin, so a crashed member is
    * probed by someone about once per interval, and by every member within N
    * intervals. Lower: faster detection, N messages per interval fleet-wide.
+   * Stretched by the node's health multiplier (`awarenessMaxMultiplier`).
    */
   readonly probeIntervalMs: number
   /**
    * How long to wait for the ack of a direct ping before asking
    * `indirectChecks` others to ping the target, ms (< probeIntervalMs). Set it
    * near the 99th percentile round trip: lower causes needless indirect probes,
-   * higher leaves less of the interval for the indirect ones.
+   * higher leaves less of the interval for the indirect ones. Stretched by
+   * the health multiplier like the interval.
    */
   readonly probeTimeoutMs: number
   /**
@@ -32,7 +34,8 @@ export interface SwimConfig {
    * Suspicion lasts `suspicionMult × max(1, log10(N+1)) × probeIntervalMs`
    * before the suspect is declared dead (shortened by confirmations, see
    * `suspicionMinFraction`), ≥ 1. Higher: more time for a slow or unlucky member
-   * to refute, slower removal of a crashed one.
+   * to refute, slower removal of a crashed one. Each node stretches the
+   * suspicions it starts by its health multiplier at that moment.
    */
   readonly suspicionMult: number
   /**
@@ -43,6 +46,21 @@ export interface SwimConfig {
    * leaves less time to refute.
    */
   readonly suspicionMinFraction: number
+  /**
+   * Lifeguard's local health awareness: the most this node stretches its own
+   * timing when it looks unhealthy itself, integer ≥ 1 (1 disables). The node
+   * keeps a health score in 0..awarenessMaxMultiplier − 1: +1 when a probe gets
+   * no ack at all (direct or relayed), +1 when it must refute a suspicion of
+   * itself, −1 for each direct ack within the probe timeout. Its probe
+   * interval, probe timeout and the suspicion timeouts it starts are multiplied
+   * by score + 1. A node whose event loop stalls or whose links are slow then
+   * probes less often and waits longer instead of suspecting healthy members;
+   * it costs slower detection by a node that really is degraded, and, without
+   * memberlist's nack messages (not in our wire format), a healthy node that
+   * probes a crashed member counts that as trouble of its own for a few probes.
+   * Higher: more tolerance for long local stalls, slower worst-case detection.
+   */
+  readonly awarenessMaxMultiplier: number
   /**
    * Each piggybacked update is sent `retransmitMult × ceil(log10(N+1))` times by
    * every node that queues it, integer ≥ 1. Higher: an update survives more
@@ -101,6 +119,7 @@ const lan: SwimConfig = Object.freeze({
   indirectChecks: 3,
   suspicionMult: 4,
   suspicionMinFraction: 0.5,
+  awarenessMaxMultiplier: 8,
   retransmitMult: 4,
   pushPullIntervalMs: 30_000,
   maxPiggyback: 16,
@@ -112,11 +131,12 @@ const lan: SwimConfig = Object.freeze({
 })
 
 const local: SwimConfig = Object.freeze({
-  probeIntervalMs: 200,
-  probeTimeoutMs: 100,
+  probeIntervalMs: 500,
+  probeTimeoutMs: 250,
   indirectChecks: 3,
   suspicionMult: 3,
   suspicionMinFraction: 0.5,
+  awarenessMaxMultiplier: 8,
   retransmitMult: 3,
   pushPullIntervalMs: 5_000,
   maxPiggyback: 16,
@@ -129,9 +149,13 @@ const local: SwimConfig = Object.freeze({
 
 /**
  * Named profiles. `lan`: memberlist's LAN defaults (probe 1 s, timeout 500 ms,
- * k = 3, suspicion ×4, retransmit ×4, push-pull 30 s), reconnect every 10 s for
- * 6 h. `local`: fast, for tests and loopback fleets (probe 200 ms, timeout
- * 100 ms, k = 3, ×3, ×3, push-pull 5 s), reconnect every 1 s for 60 s.
+ * k = 3, suspicion ×4, retransmit ×4, awareness ×8, push-pull 30 s), reconnect
+ * every 10 s for 6 h. `local`: for tests and fleets of processes on one host
+ * (probe 500 ms, timeout 250 ms, k = 3, suspicion ×3, retransmit ×3, awareness
+ * ×8, push-pull 5 s), reconnect every 1 s for 60 s. Its timeout leaves room for
+ * event-loop stalls of 100+ ms on a loaded 2-core machine running one process
+ * per node, while a crash is still declared within a few seconds (suspicion
+ * 3 × log10(N+1) × 500 ms: about 2.6 s at N = 50, before confirmations).
  */
 export const profiles: Readonly<Record<SwimProfileName, SwimConfig>> = Object.freeze({ lan, local })
 
@@ -180,6 +204,7 @@ export function validateSwimConfig(config: SwimConfig): SwimConfig {
   if (c.suspicionMinFraction <= 0 || c.suspicionMinFraction > 1) {
     fail('suspicionMinFraction', c.suspicionMinFraction, 'a number in (0, 1]')
   }
+  integer('awarenessMaxMultiplier', c.awarenessMaxMultiplier, 1)
   integer('retransmitMult', c.retransmitMult, 1)
   positive('pushPullIntervalMs', c.pushPullIntervalMs)
   integer('maxPiggyback', c.maxPiggyback, 1)
