@@ -43,6 +43,8 @@ export interface ScenarioFleet {
   /** One call on node i through `name` to the upstream. */
   call(i: number, name: string): Promise<CallResult>
   view(i: number): Promise<ScenarioView>
+  /** When node i applied the latest change of `name` to `state` (ms on a clock shared by all nodes), if it did. */
+  changedAt(i: number, name: string, state: string): Promise<number | undefined>
   forceOpen(i: number, name: string): Promise<void>
   forceClose(i: number, name: string): Promise<void>
   /** Several nodes' commands issued at the same instant, none seeing the others' result first. */

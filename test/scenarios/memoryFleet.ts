@@ -26,6 +26,10 @@ function viewOf(node: FleetNode): ScenarioView {
 export async function memoryFleet(size: number): Promise<ScenarioFleet> {
   const sim = new FleetSim({ size, swim: 'local', seed: 42 })
   if (sim.runUntil(() => sim.viewsAgree(), 30_000) === undefined) throw new Error('memory fleet never agreed on membership')
+  const changes = new Map<string, number>()
+  const watch = (i: number) =>
+    sim.node(i).onBreakerChange((c) => changes.set(`${i} ${c.name} ${effective(c.record)}`, sim.clock.now()))
+  for (let i = 0; i < size; i++) watch(i)
   const upstream = { hits: 0, healthy: true, setHealthy(h: boolean) { this.healthy = h } }
   const breaker = (i: number, name: string) => sim.node(i).breaker(name, SCENARIO_BREAKER)
   const suspicion = suspicionTimeout(sim.swim.suspicionMult, size, sim.swim.probeIntervalMs)
@@ -55,6 +59,7 @@ export async function memoryFleet(size: number): Promise<ScenarioFleet> {
       return upstream.healthy ? 'ok' : 'failed'
     },
     view: async (i) => viewOf(sim.node(i)),
+    changedAt: async (i, name, state) => changes.get(`${i} ${name} ${state}`),
     async forceOpen(i, name) {
       sim.node(i).forceOpen(name)
     },
@@ -73,6 +78,7 @@ export async function memoryFleet(size: number): Promise<ScenarioFleet> {
     },
     async add() {
       const i = sim.add()
+      watch(i)
       // createMesh() resolves after the first sync: the same here, in fake time.
       if (sim.runUntil(() => sim.node(i).synced, 5_000, 1) === undefined) throw new Error('new node never synced')
       return i

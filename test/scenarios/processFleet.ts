@@ -86,6 +86,11 @@ export async function processFleet(size: number): Promise<ScenarioFleet> {
       if (!r.view) throw new Error(`node ${i}: ${r.error ?? 'no view'}`)
       return r.view
     },
+    async changedAt(i, name, state) {
+      // Each process stamps its events with a high-resolution epoch time (one machine, one clock).
+      const e = node(i).events.findLast((ev) => ev.event === 'breaker' && ev.name === name && ev.state === state)
+      return e?.t
+    },
     async forceOpen(i, name) {
       await node(i).command({ cmd: 'force-open', name })
     },

@@ -32,8 +32,11 @@ export function defineScenarios(label: string, makeFleet: (size: number) => Prom
       const r = await fleet.callMany(0, 'dep', 10, false)
       expect(r.failed).toBeGreaterThanOrEqual(5)
       expect(await stateOn(0, 'dep')).toBe('open')
-      const ms = await fleet.waitFor(() => everyNode(async (i) => (await stateOn(i, 'dep')) === 'open'), fleet.bounds.propagateMs, 'all nodes open')
-      console.log(`[${fleet.label}] trip on n1 seen open by all ${fleet.size()} nodes after ${ms.toFixed(1)} ms`)
+      await fleet.waitFor(() => everyNode(async (i) => (await stateOn(i, 'dep')) === 'open'), fleet.bounds.propagateMs, 'all nodes open')
+      const times = await Promise.all(Array.from({ length: fleet.size() }, (_, i) => fleet.changedAt(i, 'dep', 'open')))
+      expect(times.every((t) => t !== undefined)).toBe(true)
+      const delays = times.slice(1).map((t) => t! - times[0]!)
+      console.log(`[${fleet.label}] trip on n1 applied by the other ${delays.length} nodes after ${delays.map((d) => d.toFixed(1)).join(', ')} ms`)
       // And every node now fails fast.
       for (let i = 1; i < fleet.size(); i++) expect((await fleet.callMany(i, 'dep', 1, true)).rejected).toBe(1)
     })
