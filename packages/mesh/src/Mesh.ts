@@ -26,6 +26,7 @@ export class Mesh implements AdminTarget {
   private readonly listeners = new Set<(event: MeshEvent) => void>()
   private readonly inflight = new Set<Promise<unknown>>()
   private readonly timer: NodeJS.Timeout
+  private readonly seedTimer: NodeJS.Timeout
   private flushScheduled = false
   private stopping: Promise<void> | undefined
   private sendFailures = 0
@@ -36,9 +37,16 @@ export class Mesh implements AdminTarget {
     private readonly host: P2PHost,
     readonly node: FleetNode,
     tickMs: number,
+    reconnectMs: number,
   ) {
     this.timer = setInterval(() => this.guard('tick', () => this.node.tick()), tickMs)
     this.timer.unref()
+    // Serf-style reconnect, seed half: while any member is dead (a partition may
+    // have healed) or nobody else is alive, dial the seeds again (DNS names are
+    // resolved afresh); a new connection triggers a push-pull. Dead members
+    // themselves are retried by the FleetNode.
+    this.seedTimer = setInterval(() => this.redialSeeds(), reconnectMs)
+    this.seedTimer.unref()
     node.onPending(() => this.scheduleFlush())
     node.onBreakerChange((change) => this.breakerChanged(change))
     node.onMemberChange((member, previous) => this.memberChanged(member, previous))
@@ -148,6 +156,7 @@ export class Mesh implements AdminTarget {
 
   private async doStop(): Promise<void> {
     clearInterval(this.timer)
+    clearInterval(this.seedTimer)
     this.guard('leave', () => this.node.leave())
     // Let the `left` messages leave the socket before the connections close.
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 1000).unref())])
@@ -162,6 +171,16 @@ export class Mesh implements AdminTarget {
     })
     this.inflight.add(p)
     void p.finally(() => this.inflight.delete(p))
+  }
+
+  private redialSeeds(): void {
+    if (this.options.join.length === 0) return
+    const members = this.node.swim.members()
+    const someoneDead = members.some((m) => m.status === 'dead')
+    const alone = !members.some((m) => m.id !== this.peerId && (m.status === 'alive' || m.status === 'suspect'))
+    if (someoneDead || alone) {
+      this.host.dialSeeds().catch((err: unknown) => log.debug('seed re-dial failed', { err: String(err) }))
+    }
   }
 
   private scheduleFlush(): void {
@@ -264,7 +283,7 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
       publish: (bytes) => mesh?.track(host.publish(bytes)),
     },
   })
-  mesh = new Mesh(resolved, host, node, Math.max(10, Math.floor(swim.probeIntervalMs / 10)))
+  mesh = new Mesh(resolved, host, node, Math.max(10, Math.floor(swim.probeIntervalMs / 10)), swim.reconnectIntervalMs)
   host.onMessage((from, channel, bytes) => {
     try {
       node.receive(from, channel, bytes)
