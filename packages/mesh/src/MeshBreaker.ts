@@ -45,26 +45,29 @@ export class MeshBreaker {
    * Run `fn` if the breaker permits a call, and record its outcome (a throw or
    * rejection is a failure; its duration feeds the slow-call rule). When the
    * breaker does not permit the call, rejects at once with `BreakerOpenError`
-   * (`code: 'ERR_BREAKER_OPEN'`) without calling `fn`.
+   * (`code: 'ERR_BREAKER_OPEN'`) without calling `fn`; that error carries no
+   * stack trace (failing fast is the hot path of an open breaker).
    */
   async execute<T>(fn: () => Promise<T> | T): Promise<T> {
-    if (!this.handle.tryAcquire()) {
-      throw new BreakerOpenError({
+    const started = this.now()
+    if (!this.handle.tryAcquireAt(started)) {
+      throw BreakerOpenError.withoutStack({
         breaker: this.handle.name,
         state: this.handle.state,
-        retryAfterMs: this.handle.retryAfterMs(),
+        retryAfterMs: this.handle.retryAfterMs(started),
         override: this.handle.override,
       })
     }
-    const started = this.now()
     let result: T
     try {
       result = await fn()
     } catch (err) {
-      this.handle.record(false, this.now() - started)
+      const ended = this.now()
+      this.handle.recordAt(false, ended - started, ended)
       throw err
     }
-    this.handle.record(true, this.now() - started)
+    const ended = this.now()
+    this.handle.recordAt(true, ended - started, ended)
     return result
   }
 

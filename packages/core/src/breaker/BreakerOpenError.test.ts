@@ -29,3 +29,15 @@ describe('BreakerOpenError', () => {
     expect(e.message).toContain('breaker-mesh reset db')
   })
 })
+
+describe('BreakerOpenError.withoutStack', () => {
+  it('builds the same error without a stack trace and restores the stack limit', () => {
+    const before = Error.stackTraceLimit
+    const err = BreakerOpenError.withoutStack({ breaker: 'payments', state: 'open', retryAfterMs: 1200 })
+    expect(err).toBeInstanceOf(BreakerOpenError)
+    expect(err.code).toBe('ERR_BREAKER_OPEN')
+    expect(err.message).toContain('1200 ms')
+    expect(err.stack?.split('\n').filter((l) => l.trim().startsWith('at '))).toEqual([])
+    expect(Error.stackTraceLimit).toBe(before)
+  })
+})

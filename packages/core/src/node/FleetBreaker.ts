@@ -36,20 +36,30 @@ export class FleetBreaker {
 
   /** May a call go ahead now? Counts a rejection when not. */
   tryAcquire(): boolean {
-    if (this.local.tryAcquire(this.clock.now())) return true
+    return this.tryAcquireAt(this.clock.now())
+  }
+
+  /** `tryAcquire()` at a time the caller already read from the same clock (saves a clock read on the hot path). */
+  tryAcquireAt(now: number): boolean {
+    if (this.local.tryAcquire(now)) return true
     this.counters.rejections++
     return false
   }
 
   /** Report the outcome of a call that `tryAcquire()` permitted. */
   record(ok: boolean, durationMs: number): void {
+    this.recordAt(ok, durationMs, this.clock.now())
+  }
+
+  /** `record()` at a time the caller already read from the same clock. */
+  recordAt(ok: boolean, durationMs: number, now: number): void {
     if (ok) this.counters.callsOk++
     else this.counters.callsFailed++
-    this.local.record(ok, durationMs, this.clock.now())
+    this.local.record(ok, durationMs, now)
   }
 
   /** Time left before this node may try a probe, ms (0 when not open). */
-  retryAfterMs(): number {
-    return this.local.cooldownRemaining(this.clock.now())
+  retryAfterMs(now = this.clock.now()): number {
+    return this.local.cooldownRemaining(now)
   }
 }
