@@ -25,6 +25,8 @@ export interface MeshBreakerEvents {
  */
 export class MeshBreaker {
   private readonly listeners = new Set<(event: BreakerStateEvent) => void>()
+  private messageKey = ''
+  private message = ''
 
   /** @internal built by `Mesh.breaker()` */
   constructor(
@@ -48,16 +50,13 @@ export class MeshBreaker {
    * (`code: 'ERR_BREAKER_OPEN'`) without calling `fn`; that error carries no
    * stack trace (failing fast is the hot path of an open breaker).
    */
-  async execute<T>(fn: () => Promise<T> | T): Promise<T> {
+  execute<T>(fn: () => Promise<T> | T): Promise<T> {
     const started = this.now()
-    if (!this.handle.tryAcquireAt(started)) {
-      throw BreakerOpenError.withoutStack({
-        breaker: this.handle.name,
-        state: this.handle.state,
-        retryAfterMs: this.handle.retryAfterMs(started),
-        override: this.handle.override,
-      })
-    }
+    if (!this.handle.tryAcquireAt(started)) return Promise.reject(this.rejection(started))
+    return this.run(fn, started)
+  }
+
+  private async run<T>(fn: () => Promise<T> | T, started: number): Promise<T> {
     let result: T
     try {
       result = await fn()
@@ -69,6 +68,24 @@ export class MeshBreaker {
     const ended = this.now()
     this.handle.recordAt(true, ended - started, ended)
     return result
+  }
+
+  /** The error of a refused call; its message is reused while state and override stay the same. */
+  private rejection(now: number): BreakerOpenError {
+    const state = this.handle.state
+    const override = this.handle.override
+    const key = `${state} ${override}`
+    if (key !== this.messageKey) {
+      this.messageKey = key
+      this.message = BreakerOpenError.describe({ breaker: this.handle.name, state, override })
+    }
+    return BreakerOpenError.withoutStack({
+      breaker: this.handle.name,
+      state,
+      retryAfterMs: this.handle.retryAfterMs(now),
+      override,
+      message: this.message,
+    })
   }
 
   /** For code that cannot wrap its call: ask first, then `record()` the outcome of every permitted call. */

@@ -12,6 +12,8 @@ export interface BreakerOpenErrorInit {
   readonly override?: Override
   /** Why the breaker opened, e.g. "failure rate 63% over 41 calls on n3". */
   readonly reason?: string
+  /** A message to use as is (a caller that rejects often may reuse one); default: built from the rest. */
+  readonly message?: string
 }
 
 /**
@@ -27,7 +29,7 @@ export class BreakerOpenError extends Error {
   readonly reason: string | undefined
 
   constructor(init: BreakerOpenErrorInit) {
-    super(BreakerOpenError.describe(init))
+    super(init.message ?? BreakerOpenError.describe(init))
     this.name = 'BreakerOpenError'
     this.breaker = init.breaker
     this.state = init.state
@@ -52,7 +54,8 @@ export class BreakerOpenError extends Error {
     }
   }
 
-  private static describe(init: BreakerOpenErrorInit): string {
+  /** The default message for `init`. */
+  static describe(init: BreakerOpenErrorInit): string {
     const name = JSON.stringify(init.breaker)
     const why = init.reason ? ` (${init.reason})` : ''
     if (init.override === 'forced-open') {
