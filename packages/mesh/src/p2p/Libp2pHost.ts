@@ -233,8 +233,11 @@ export class Libp2pHost implements P2PHost {
     if (protocolId === undefined) throw new RangeError(`protocol must be 'swim' or 'sync', got ${String(protocol)}`)
     this.#assertSize(bytes)
     const peer = this.#parsePeer(to)
+    // Only the timeout: a per-send AbortSignal.any() would hang a listener on the
+    // long-lived stop signal for every message. Stopping closes every connection,
+    // which ends any write in flight.
     const timeout = AbortSignal.timeout(this.#opts.sendTimeoutMs)
-    const signal = AbortSignal.any([timeout, this.#stop.signal])
+    const signal = timeout
     const key = `${to} ${protocol}`
     // One long-lived stream per peer and protocol carries every frame: no
     // stream set-up or protocol negotiation per SWIM message. A stream that
@@ -333,7 +336,9 @@ export class Libp2pHost implements P2PHost {
     for (;;) {
       let frame: Uint8Array
       try {
-        frame = (await lp.read({ signal: this.#stop.signal })).subarray()
+        // No abort signal per read (it would add a listener per frame); stopping
+        // closes the connection, which ends the read.
+        frame = (await lp.read()).subarray()
       } catch (err) {
         stream.abort(toError(err))
         const ended = err instanceof Error && (err.name === 'UnexpectedEOFError' || err.name === 'StreamResetError' || err.name === 'StreamStateError')
