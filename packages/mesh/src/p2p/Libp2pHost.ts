@@ -181,12 +181,13 @@ export class Libp2pHost implements P2PHost {
     }
     await node.start()
     const pubsub = node.services.pubsub
-    pubsub.addEventListener('message', (evt) => {
-      const msg = evt.detail
-      // StrictSign (the default) makes gossipsub drop unsigned messages, so
-      // `from` is the authenticated origin, not the relaying neighbour.
-      if (msg.topic !== this.#topic || msg.type !== 'signed') return
-      this.#deliver(msg.from.toString(), 'gossip', msg.data)
+    pubsub.addEventListener('gossipsub:message', (evt) => {
+      const { msg, propagationSource } = evt.detail
+      // Messages are unsigned (StrictNoSign, see gossipsubSettings): `from` is the
+      // Noise-authenticated neighbour that forwarded it; each record inside names
+      // its own writer.
+      if (msg.topic !== this.#topic) return
+      this.#deliver(propagationSource.toString(), 'gossip', msg.data)
     })
     pubsub.subscribe(this.#topic)
     log.debug('started', { peerId: this.peerId, addrs: this.addrs(), fleet: this.#opts.fleet })
@@ -288,6 +289,8 @@ export class Libp2pHost implements P2PHost {
     } catch (err) {
       // allowPublishToZeroTopicPeers already prevents this one; keep the promise anyway.
       if (errMessage(err).includes('NoPeersSubscribedToTopic')) return
+      // Unsigned messages are identified by content: the same bytes again are already out.
+      if (errMessage(err).includes('Duplicate')) return
       if (this.#stopped) throw new P2PError('P2P_STOPPED', 'publish: the host stopped', { cause: err })
       throw new P2PError('P2P_PUBLISH_FAILED', `publish failed: ${errMessage(err)}`, { cause: err })
     }

@@ -1,0 +1,85 @@
+// Cost of an idle fleet member (issue 5 item 7, issue 3): RSS, CPU and bytes
+// per second per node at 10 and 25 nodes.
+import { readFileSync } from 'node:fs'
+import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
+import { summarize } from '../lib/summarize.mjs'
+import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
+import { pause } from '../lib/waitFor.mjs'
+
+const RSS_TARGET = target('<=', 100, 'MB')
+
+/** Bytes this process passed to write()/send() and read()/recv() (sockets included), from /proc; null off Linux. */
+function procIo(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/io`, 'utf8')
+    const field = (name) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1])
+    return { wchar: field('wchar'), rchar: field('rchar') }
+  } catch {
+    return null
+  }
+}
+
+export default {
+  name: 'cost',
+  title: 'Cost per idle node',
+  issue: 'issue 5 item 7; issue 3: ≤ 100 MB RSS per node as compiled JS',
+  budgetMs: (quick) => (quick ? 90_000 : 240_000),
+
+  async run(ctx, out) {
+    // 10 last: the storm suite that follows can reuse that fleet
+    const sizes = ctx.quick ? [10] : [25, 10]
+    const windowMs = ctx.quick ? 5_000 : 10_000
+    out.method.push(
+      `Fleets of ${sizes.join(' and ')} processes (compiled JS, local profile, loopback, mDNS off, no breaker traffic), fully meshed, then 3 s to settle. Over a ${windowMs / 1000} s window: CPU from \`process.cpuUsage()\` inside each node (user + system, % of one core), protocol bytes from \`mesh.stats().gossip\` (encoded SWIM + gossip + sync messages), and socket-level bytes from \`/proc/<pid>/io\` wchar (everything the process wrote: libp2p framing, Noise, Yamux and gossipsub heartbeats included; the bench's own command replies are a few hundred bytes). RSS from \`process.memoryUsage()\` at the end.`,
+      'The `local` profile probes every 200 ms and gossips every 100 ms, about 5× the LAN profile: its idle CPU and bytes are an upper bound for a production (lan) fleet of the same size.',
+    )
+    const table = { title: 'Per node, idle', columns: ['nodes', 'RSS p50 / max (MB)', 'CPU p50 / max (% of a core)', 'protocol bytes sent/s p50', 'socket bytes written/s p50', 'messages sent/s p50'], rows: [] }
+    out.tables.push(table)
+    for (const size of sizes) {
+      if (ctx.aborted) return
+      let fleet
+      try {
+        fleet = await acquireFleet(ctx, { size, label: `cost${size}`, events: [] })
+        await pause(3000)
+        const pids = fleet.live.map((n) => n.child.pid)
+        const u0 = await fleet.all({ cmd: 'usage' })
+        const s0 = await fleet.all({ cmd: 'stats' })
+        const io0 = pids.map(procIo)
+        await pause(windowMs)
+        const u1 = await fleet.all({ cmd: 'usage' })
+        const s1 = await fleet.all({ cmd: 'stats' })
+        const io1 = pids.map(procIo)
+        const perNode = u1.map((u, i) => {
+          const secs = (u.t - u0[i].t) / 1000
+          const ioSecs = windowMs / 1000
+          return {
+            rssMB: u.rss / 2 ** 20,
+            cpuPct: ((u.cpu.user + u.cpu.system - u0[i].cpu.user - u0[i].cpu.system) / 1e6 / secs) * 100,
+            bytesOutPerSec: (s1[i].gossip.bytesOut - s0[i].gossip.bytesOut) / secs,
+            bytesInPerSec: (s1[i].gossip.bytesIn - s0[i].gossip.bytesIn) / secs,
+            msgsOutPerSec: (s1[i].gossip.messagesOut - s0[i].gossip.messagesOut) / secs,
+            socketBytesPerSec: io0[i] && io1[i] ? (io1[i].wchar - io0[i].wchar) / ioSecs : null,
+          }
+        })
+        out.raw[`size${size}`] = perNode
+        const s = (field) => summarize(perNode.map((p) => p[field]).filter((v) => v !== null), { scale: 100 })
+        const rss = s('rssMB')
+        const cpu = s('cpuPct')
+        const bytes = s('bytesOutPerSec')
+        const sock = s('socketBytesPerSec')
+        const msgs = s('msgsOutPerSec')
+        table.rows.push([size, `${fmt(rss?.p50)} / ${fmt(rss?.max)}`, `${fmt(cpu?.p50)} / ${fmt(cpu?.max)}`, fmt(bytes?.p50), fmt(sock?.p50), fmt(msgs?.p50)])
+        out.summary.push(
+          row({ metric: `RSS per node, ${size} nodes (max)`, value: rss?.max, unit: 'MB', target: RSS_TARGET, note: `p50 ${fmt(rss?.p50, 'MB')}` }),
+          row({ metric: `idle CPU per node, ${size} nodes (p50)`, value: cpu?.p50, unit: '% of a core', note: `max ${fmt(cpu?.max, '%')}` }),
+          row({ metric: `bytes sent per node per second, ${size} nodes (p50)`, value: bytes?.p50, unit: 'B/s', note: `protocol payload; at the socket ${fmt(sock?.p50, 'B/s')}` }),
+        )
+      } catch (err) {
+        out.errors.push(`${size} nodes: ${err.message}`)
+        out.summary.push(notMeasuredRow(`RSS per node, ${size} nodes (max)`, RSS_TARGET, err.message.split('\n')[0]))
+      } finally {
+        if (fleet) await releaseFleet(ctx, fleet)
+      }
+    }
+  },
+}
