@@ -31,7 +31,7 @@ export default {
     const windowMs = ctx.quick ? 5_000 : 10_000
     out.method.push(
       `Fleets of ${sizes.join(' and ')} processes (compiled JS, local profile, loopback, mDNS off, no breaker traffic), fully meshed, then 3 s to settle. Over a ${windowMs / 1000} s window: CPU from \`process.cpuUsage()\` inside each node (user + system, % of one core), protocol bytes from \`mesh.stats().gossip\` (encoded SWIM + gossip + sync messages), and socket-level bytes from \`/proc/<pid>/io\` wchar (everything the process wrote: libp2p framing, Noise, Yamux and gossipsub heartbeats included; the bench's own command replies are a few hundred bytes). RSS from \`process.memoryUsage()\` at the end.`,
-      'The `local` profile probes every 200 ms and gossips every 100 ms, about 5× the LAN profile: its idle CPU and bytes are an upper bound for a production (lan) fleet of the same size.',
+      'The `local` profile probes every 500 ms and gossips every 100 ms while updates are queued, twice the probe rate of the LAN profile: its idle CPU and bytes are an upper bound for a production (lan) fleet of the same size.',
     )
     const table = { title: 'Per node, idle', columns: ['nodes', 'RSS p50 / max (MB)', 'CPU p50 / max (% of a core)', 'protocol bytes sent/s p50', 'socket bytes written/s p50', 'messages sent/s p50'], rows: [] }
     out.tables.push(table)
