@@ -12,7 +12,7 @@ export interface ScenarioView {
     state: string
     override: string | null
     prober: string | null
-    version: { lamport: number; origin: string }
+    version: { lamport: number; origin: string; vclock?: Record<string, number> }
     concurrent: boolean
   }>
 }

@@ -94,7 +94,8 @@ export function defineScenarios(label: string, makeFleet: (size: number) => Prom
           for (let i = 0; i < fleet.size(); i++) {
             const b = breakerOf(await fleet.view(i), n)
             if (!b) return false
-            versions.add(`${b.version.lamport}/${b.version.origin}/${b.override}`)
+            const vclock = b.version.vclock ? JSON.stringify(Object.entries(b.version.vclock).sort()) : ''
+            versions.add(`${b.version.lamport}/${b.version.origin}/${b.override}/${vclock}`)
           }
           return versions.size === 1
         }, fleet.bounds.propagateMs + 2000, 'one version everywhere')
@@ -102,7 +103,10 @@ export function defineScenarios(label: string, makeFleet: (size: number) => Prom
         const entries = views.map((v) => breakerOf(v, n)!)
         // The winner is the larger (lamport, origin): the same on every node, whichever it is.
         const winner = entries[0]!
-        for (const e of entries) expect(e).toMatchObject({ override: winner.override, version: winner.version })
+        // (Vector clocks are compared too, once every node has merged both writes.)
+        for (const e of entries) {
+          expect(e).toMatchObject({ override: winner.override, version: { lamport: winner.version.lamport, origin: winner.version.origin } })
+        }
         expect(['forced-open', 'forced-closed']).toContain(winner.override)
         if (entries.some((e) => e.concurrent)) return
         // The two writes did not overlap in real time (one saw the other first): try again.
