@@ -221,6 +221,13 @@ export class Mesh implements AdminTarget {
   }
 
   private memberChanged(member: Member, previous: MemberStatus | null): void {
+    if (member.status === 'dead' && member.id !== this.peerId) {
+      // Drop the connection to a member declared dead. Over a partition its TCP
+      // connection would otherwise linger, retransmitting with exponential
+      // backoff, and deliver nothing for seconds after the network heals; closed,
+      // the reconnect loop dials afresh and the first dial after the heal works.
+      this.host.hangUp(member.id).catch((err: unknown) => log.debug('hang up failed', { peer: member.id, err: String(err) }))
+    }
     this.emit({
       type: 'member',
       id: member.id,
