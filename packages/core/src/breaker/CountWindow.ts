@@ -1,3 +1,4 @@
+import { BucketRing } from './BucketRing.js'
 import type { Window, WindowTotals } from './Window.js'
 
 /**
@@ -12,16 +13,13 @@ import type { Window, WindowTotals } from './Window.js'
  * `buckets = size` makes it exact. `now` is ignored.
  */
 export class CountWindow implements Window {
-  private readonly calls: Float64Array
-  private readonly failures: Float64Array
-  private readonly slows: Float64Array
+  private readonly ring: BucketRing
   /** Slots per bucket: `base`, or `base + 1` for the first `extra` buckets. */
   private readonly base: number
   private readonly extra: number
   private current = 0
   private fill = 0
   private capacity: number
-  private readonly sums = { calls: 0, failures: 0, slow: 0 }
 
   constructor(
     readonly size: number,
@@ -31,9 +29,7 @@ export class CountWindow implements Window {
     if (!Number.isSafeInteger(buckets) || buckets < 1 || buckets > size) {
       throw new RangeError(`window.buckets must be an integer in [1, ${size}], got ${buckets}`)
     }
-    this.calls = new Float64Array(buckets)
-    this.failures = new Float64Array(buckets)
-    this.slows = new Float64Array(buckets)
+    this.ring = new BucketRing(buckets)
     this.base = Math.floor(size / buckets)
     this.extra = size % buckets
     this.capacity = this.capacityOf(0)
@@ -41,37 +37,21 @@ export class CountWindow implements Window {
 
   /** Number of buckets held: fixed at construction, whatever the traffic. */
   get bucketCount(): number {
-    return this.calls.length
+    return this.ring.size
   }
 
   record(ok: boolean, slow: boolean, _now: number): void {
     if (this.fill === this.capacity) this.rotate()
-    const slot = this.current
-    const sums = this.sums
     this.fill += 1
-    this.calls[slot]! += 1
-    sums.calls += 1
-    if (!ok) {
-      this.failures[slot]! += 1
-      sums.failures += 1
-    }
-    if (slow) {
-      this.slows[slot]! += 1
-      sums.slow += 1
-    }
+    this.ring.add(this.current, ok, slow)
   }
 
   totals(_now: number): WindowTotals {
-    return this.sums
+    return this.ring.sums
   }
 
   reset(): void {
-    this.calls.fill(0)
-    this.failures.fill(0)
-    this.slows.fill(0)
-    this.sums.calls = 0
-    this.sums.failures = 0
-    this.sums.slow = 0
+    this.ring.reset()
     this.current = 0
     this.fill = 0
     this.capacity = this.capacityOf(0)
@@ -84,13 +64,7 @@ export class CountWindow implements Window {
   /** Move to the oldest bucket, dropping its counts. */
   private rotate(): void {
     const slot = this.current + 1 === this.buckets ? 0 : this.current + 1
-    const sums = this.sums
-    sums.calls -= this.calls[slot]!
-    sums.failures -= this.failures[slot]!
-    sums.slow -= this.slows[slot]!
-    this.calls[slot] = 0
-    this.failures[slot] = 0
-    this.slows[slot] = 0
+    this.ring.clear(slot)
     this.current = slot
     this.fill = 0
     this.capacity = this.capacityOf(slot)

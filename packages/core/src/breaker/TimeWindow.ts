@@ -1,3 +1,4 @@
+import { BucketRing } from './BucketRing.js'
 import type { Window, WindowTotals } from './Window.js'
 
 /**
@@ -14,14 +15,11 @@ import type { Window, WindowTotals } from './Window.js'
 export class TimeWindow implements Window {
   /** Width of one bucket, ms. */
   readonly bucketMs: number
-  private readonly calls: Float64Array
-  private readonly failures: Float64Array
-  private readonly slows: Float64Array
+  private readonly ring: BucketRing
   /** Absolute index of the newest bucket. */
   private head = 0
   /** Start of the bucket after `head`: the hot path only compares `now` with it. */
   private nextBucketAt: number
-  private readonly sums = { calls: 0, failures: 0, slow: 0 }
 
   constructor(
     readonly ms: number,
@@ -30,45 +28,27 @@ export class TimeWindow implements Window {
     if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`window.ms must be a finite number > 0, got ${ms}`)
     if (!Number.isSafeInteger(buckets) || buckets < 1) throw new RangeError(`window.buckets must be an integer >= 1, got ${buckets}`)
     this.bucketMs = ms / buckets
-    this.calls = new Float64Array(buckets)
-    this.failures = new Float64Array(buckets)
-    this.slows = new Float64Array(buckets)
+    this.ring = new BucketRing(buckets)
     this.nextBucketAt = this.bucketMs
   }
 
   /** Number of buckets held: fixed at construction, whatever the traffic. */
   get bucketCount(): number {
-    return this.calls.length
+    return this.ring.size
   }
 
   record(ok: boolean, slow: boolean, now: number): void {
     if (now >= this.nextBucketAt) this.advance(now)
-    const slot = this.head % this.buckets
-    const sums = this.sums
-    this.calls[slot]! += 1
-    sums.calls += 1
-    if (!ok) {
-      this.failures[slot]! += 1
-      sums.failures += 1
-    }
-    if (slow) {
-      this.slows[slot]! += 1
-      sums.slow += 1
-    }
+    this.ring.add(this.head % this.buckets, ok, slow)
   }
 
   totals(now: number): WindowTotals {
     if (now >= this.nextBucketAt) this.advance(now)
-    return this.sums
+    return this.ring.sums
   }
 
   reset(): void {
-    this.calls.fill(0)
-    this.failures.fill(0)
-    this.slows.fill(0)
-    this.sums.calls = 0
-    this.sums.failures = 0
-    this.sums.slow = 0
+    this.ring.reset()
   }
 
   /** Move `head` to the bucket holding `now`, expiring the buckets in between. */
@@ -85,16 +65,7 @@ export class TimeWindow implements Window {
     if (b - this.head >= this.buckets) {
       this.reset()
     } else {
-      const sums = this.sums
-      for (let k = this.head + 1; k <= b; k++) {
-        const slot = k % this.buckets
-        sums.calls -= this.calls[slot]!
-        sums.failures -= this.failures[slot]!
-        sums.slow -= this.slows[slot]!
-        this.calls[slot] = 0
-        this.failures[slot] = 0
-        this.slows[slot] = 0
-      }
+      for (let k = this.head + 1; k <= b; k++) this.ring.clear(k % this.buckets)
     }
     this.head = b
     this.nextBucketAt = (b + 1) * width
