@@ -425,8 +425,12 @@ export class FleetNode {
 
   // ---- messages ---------------------------------------------------------------
 
-  /** One message from the network. Never throws: a malformed message is dropped and counted. */
-  receive(from: NodeId, channel: Channel, bytes: Uint8Array): void {
+  /**
+   * One message from the network. Never throws: a malformed message is dropped
+   * and counted. `_from` is the transport's sender; nothing depends on it, since
+   * every message and record names its own writer.
+   */
+  receive(_from: NodeId, channel: Channel, bytes: Uint8Array): void {
     if (this.stopped) return
     this.counters.messagesIn++
     this.counters.bytesIn += bytes.byteLength
@@ -439,10 +443,10 @@ export class FleetNode {
       this.drop('wrong-channel')
       return
     }
-    this.handle(from, message)
+    this.handle(message)
   }
 
-  private handle(from: NodeId, message: WireMessage): void {
+  private handle(message: WireMessage): void {
     const now = this.clock.now()
     switch (message.type) {
       case 'ping':
@@ -460,7 +464,6 @@ export class FleetNode {
         this.handleSyncResponse(message, now)
         break
     }
-    void from
   }
 
   private sendSyncRequest(to: NodeId, addrs: readonly string[]): void {
@@ -540,10 +543,6 @@ export class FleetNode {
   /** Stop without telling anyone (a crash, in tests). */
   halt(): void {
     this.stopped = true
-  }
-
-  get stoppedNow(): boolean {
-    return this.stopped
   }
 
   /** Local window counts of a breaker, if it is used on this node. */

@@ -137,14 +137,16 @@ describe('P2PHost on 127.0.0.1', () => {
       throw new Error('handler bug')
     })
     const off = b.onMessage((_from, _channel, bytes) => got.push(bytes.byteLength))
+    const all: number[] = [] // a listener that stays, to know when the third frame has arrived
+    b.onMessage((_from, _channel, bytes) => all.push(bytes.byteLength))
     await a.send(b.peerId, 'swim', new Uint8Array(0), b.addrs())
     await a.send(b.peerId, 'swim', new Uint8Array(5), b.addrs())
     await waitFor('both frames', () => got.length === 2)
     expect(got.sort()).toEqual([0, 5])
     off()
     await a.send(b.peerId, 'swim', new Uint8Array(1))
-    await new Promise((r) => setTimeout(r, 50)) // bounded: asserting that nothing more arrives
-    expect(got).toHaveLength(2)
+    await waitFor('the third frame at the remaining listener', () => all.length === 3)
+    expect(got).toHaveLength(2) // the unsubscribed listener did not get it
   })
 
   it('drops an oversized inbound frame without breaking the connection', async () => {
