@@ -15,7 +15,7 @@ import {
   targetUrlArg,
   textArg,
 } from './options/argParsers.js'
-import type { HostPort } from './options/parseHostPort.js'
+import type { HostPort } from '@breaker-mesh/core'
 
 /** Exit codes of DESIGN.md "CLI and admin API (contract)". */
 export const EXIT = { ok: 0, nodeError: 1, usage: 2, unreachable: 3 } as const

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { parseHostPort } from '@breaker-mesh/core'
 import type { MeshOptions } from './MeshApi.js'
 
 export interface ResolvedMeshOptions {
@@ -12,16 +13,6 @@ export interface ResolvedMeshOptions {
 }
 
 const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
-
-/** Parse 'host:port' (IPv6 as '[::1]:port'); port 0 means any free port. */
-export function parseHostPort(field: string, value: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(value)
-  const port = m ? Number(m[3]) : NaN
-  if (!m || port > 65535) {
-    throw new RangeError(`${field} must be host:port (e.g. 0.0.0.0:7946), got ${JSON.stringify(value)}`)
-  }
-  return { host: (m[1] ?? m[2]) as string, port }
-}
 
 export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('createMesh options must be an object')
@@ -48,7 +39,7 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
   return {
     fleet,
     name,
-    listen: parseHostPort('listen', options.listen ?? '0.0.0.0:7946'),
+    listen: parseHostPort(options.listen ?? '0.0.0.0:7946', 'listen'),
     join: [...join],
     mdns: options.mdns ?? true,
     profile,

@@ -1,6 +1,6 @@
 import type { CliIo } from '../CliIo.js'
 import { UsageError } from '../errors/UsageError.js'
-import type { HostPort } from '../options/parseHostPort.js'
+import type { HostPort } from '@breaker-mesh/core'
 import type { Workload } from '../workload.js'
 
 export interface StartOptions {

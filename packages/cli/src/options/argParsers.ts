@@ -4,8 +4,8 @@
  * `InvalidArgumentError`, which commander turns into a usage error (exit 2).
  */
 import { InvalidArgumentError } from 'commander'
-import { parseHostPort } from './parseHostPort.js'
-import type { HostPort } from './parseHostPort.js'
+import { parseHostPort } from '@breaker-mesh/core'
+import type { HostPort } from '@breaker-mesh/core'
 
 function usage<T>(fn: () => T): T {
   try {

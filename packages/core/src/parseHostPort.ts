@@ -8,11 +8,13 @@ const IPV6 = /^[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?$/
 
 /**
  * Parse `host:port` (`[v6]:port` for IPv6). The host is a name, an IPv4 or a
- * bracketed IPv6 address; the port 0..65535. Throws a `RangeError` that
- * quotes the value.
+ * bracketed IPv6 address; the port 0..65535 (0: any free port). Throws a
+ * `RangeError` that quotes the value (and names `field` when given). The one
+ * parser for every host:port the project reads: CLI flags, createMesh options.
  */
-export function parseHostPort(value: string): HostPort {
-  const bad = (why: string): RangeError => new RangeError(`"${value}" is not host:port (${why})`)
+export function parseHostPort(value: string, field?: string): HostPort {
+  const bad = (why: string): RangeError =>
+    new RangeError(`${field === undefined ? '' : `${field}: `}"${value}" is not host:port (${why})`)
   let host: string
   let portText: string
   if (value.startsWith('[')) {
