@@ -427,10 +427,13 @@ export class FleetNode {
 
   /**
    * One message from the network. Never throws: a malformed message is dropped
-   * and counted. `_from` is the transport's sender; nothing depends on it, since
-   * every message and record names its own writer.
+   * and counted. `from` is the transport's authenticated sender (the Noise
+   * peer id): a direct (swim/sync) message must name it as its own `from`,
+   * or it is dropped as `sender-mismatch`, so no member can speak for another
+   * in SWIM or sync. Gossip arrives from whichever neighbour forwarded it;
+   * records inside name their writer (`origin`).
    */
-  receive(_from: NodeId, channel: Channel, bytes: Uint8Array): void {
+  receive(from: NodeId, channel: Channel, bytes: Uint8Array): void {
     if (this.stopped) return
     this.counters.messagesIn++
     this.counters.bytesIn += bytes.byteLength
@@ -441,6 +444,10 @@ export class FleetNode {
     }
     if (!channelAccepts(channel, message)) {
       this.drop('wrong-channel')
+      return
+    }
+    if (channel !== 'gossip' && message.from !== from) {
+      this.drop('sender-mismatch')
       return
     }
     this.handle(message)
