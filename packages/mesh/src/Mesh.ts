@@ -3,6 +3,8 @@ import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
 import type { BreakerChange, BreakerOptions, BreakerRecord, Member, MemberStatus, FleetOptions } from '@breaker-mesh/core'
 import { createP2PHost } from './p2p/P2PHost.js'
 import type { P2PHost } from './p2p/P2PHost.js'
+import { startAdminServer } from './admin/AdminServer.js'
+import type { AdminServer } from './admin/AdminServer.js'
 import { createLogger } from './log.js'
 import { MeshBreaker } from './MeshBreaker.js'
 import { resolveMeshOptions } from './meshOptions.js'
@@ -30,6 +32,9 @@ export class Mesh implements AdminTarget {
   private flushScheduled = false
   private stopping: Promise<void> | undefined
   private sendFailures = 0
+  private aloneBySeeds = false
+  /** The admin API started with `createMesh({ admin })`, if any. */
+  admin: AdminServer | undefined
 
   /** @internal use `createMesh()` */
   constructor(
@@ -74,6 +79,23 @@ export class Mesh implements AdminTarget {
       this.breakers.set(name, breaker)
     }
     return breaker
+  }
+
+  /**
+   * Ready to serve (`GET /readyz`): synced with a peer at least once, or alone
+   * by configuration (no seeds and no mDNS), or every seed turned out to be
+   * this node itself (the first pod behind a headless service).
+   */
+  ready(): boolean {
+    if (this.node.synced) return true
+    const o = this.options
+    if (o.join.length === 0 && !o.mdns) return true
+    return this.aloneBySeeds
+  }
+
+  /** @internal set by createMesh when a seed round reached only this node. */
+  markAloneBySeeds(): void {
+    this.aloneBySeeds = true
   }
 
   /** This node's view of the fleet: the `inspect --json` shape. */
@@ -124,6 +146,7 @@ export class Mesh implements AdminTarget {
         bytesOut: c.bytesOut,
       },
       conflicts: this.node.table.conflicts,
+      refused: { ...this.host.refusals() },
       lastPropagationAgeMs: this.node.lastPropagationAgeMs,
     }
   }
@@ -160,7 +183,7 @@ export class Mesh implements AdminTarget {
     this.guard('leave', () => this.node.leave())
     // Let the `left` messages leave the socket before the connections close.
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 1000).unref())])
-    await this.host.stop()
+    await Promise.all([this.host.stop(), this.admin?.close()])
   }
 
   /** @internal transport for the FleetNode */
@@ -179,7 +202,12 @@ export class Mesh implements AdminTarget {
     const someoneDead = members.some((m) => m.status === 'dead')
     const alone = !members.some((m) => m.id !== this.peerId && (m.status === 'alive' || m.status === 'suspect'))
     if (someoneDead || alone) {
-      this.host.dialSeeds().catch((err: unknown) => log.debug('seed re-dial failed', { err: String(err) }))
+      this.host.dialSeeds().then(
+      (reached) => {
+        if (reached.length === 0 && this.host.seedsAllSelf()) this.markAloneBySeeds()
+      },
+      (err: unknown) => log.debug('seed re-dial failed', { err: String(err) }),
+    )
     }
   }
 
@@ -277,6 +305,7 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
     listen: resolved.listen,
     seeds: resolved.join,
     mdns: resolved.mdns,
+    ...(resolved.fleetKey === undefined ? {} : { fleetKey: resolved.fleetKey }),
   })
   let mesh: Mesh | undefined
   const node = new FleetNode({
@@ -307,6 +336,7 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
     const synced = new Promise<void>((r) => (resolveSynced = r))
     const off = node.onSynced(() => resolveSynced())
     const reached = await host.dialSeeds().catch(() => [] as string[])
+    if (reached.length === 0 && host.seedsAllSelf()) mesh.markAloneBySeeds()
     if (reached.length > 0 && !node.synced) {
       let timeout: NodeJS.Timeout | undefined
       await Promise.race([synced, new Promise<void>((r) => (timeout = setTimeout(r, resolved.joinTimeoutMs)))])
@@ -314,6 +344,19 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
     }
     off()
     log.debug('joined', { seedsReached: reached.length, synced: node.synced })
+  }
+  if (resolved.admin !== undefined) {
+    try {
+      mesh.admin = await startAdminServer(mesh, {
+        host: resolved.admin.listen.host,
+        port: resolved.admin.listen.port,
+        ...(resolved.admin.token === undefined ? {} : { token: resolved.admin.token }),
+      })
+    } catch (err) {
+      await mesh.stop()
+      const where = `${resolved.admin.listen.host}:${resolved.admin.listen.port}`
+      throw new Error(`cannot start the admin API on ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    }
   }
   return mesh
 }

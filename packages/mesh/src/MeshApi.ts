@@ -1,6 +1,7 @@
 /**
  * The shapes the admin API, the CLI and other programs see. `MeshView` is the
- * `inspect --json` / `GET /v1/view` contract of DESIGN.md: change it only with the design.
+ * `inspect --json` / `GET /v1/view` contract (docs/ARCHITECTURE.md): other
+ * programs read it, so fields are only ever added.
  */
 import type { BreakerState, Override, MemberStatus } from '@breaker-mesh/core'
 
@@ -68,6 +69,8 @@ export interface MeshStats {
     bytesOut: number
   }
   conflicts: number
+  /** Connections refused before they reached the fleet, by reason: `fleet-key`, `foreign-fleet`. */
+  refused: Record<string, number>
   /** Age (ms, by the origin's wall clock vs ours — display only) of the most recently applied remote record. */
   lastPropagationAgeMs: number | null
 }
@@ -82,6 +85,8 @@ export interface AdminTarget {
   forceOpen(name: string, reason?: string): void
   forceClose(name: string, reason?: string): void
   reset(name: string): void
+  /** True once this node has synced with a peer, or is alone by configuration (for `GET /readyz`). */
+  ready(): boolean
 }
 
 /** Options of `createMesh()`. Every field is optional; defaults in brackets. */
@@ -100,4 +105,24 @@ export interface MeshOptions {
   profile?: 'lan' | 'local'
   /** How long createMesh() waits for the first sync with a reachable seed before resolving anyway, ms [5000]. */
   joinTimeoutMs?: number
+  /**
+   * The fleet key guarding every connection [none]: swarm-key text as printed
+   * by `breaker-mesh keygen` (a string, or a key file's bytes), or the 32 raw
+   * key bytes. Nodes without this exact key get no connection. Required when
+   * `listen` is not a loopback address, unless `insecure`.
+   */
+  fleetKey?: string | Uint8Array
+  /**
+   * Start the admin HTTP API with the node [not started]: `listen` as
+   * host:port ['127.0.0.1:7947']; with `token`, every mutating request needs
+   * `Authorization: Bearer <token>` (16..4096 visible ASCII characters).
+   * A `token` is required when `listen` is not loopback, unless `insecure`.
+   */
+  admin?: { listen?: string; token?: string } | false
+  /**
+   * Allow listening (p2p or admin) on a non-loopback address without a fleet
+   * key or an admin token [false]. Anyone who can reach such a port can join
+   * the fleet or steer its breakers.
+   */
+  insecure?: boolean
 }

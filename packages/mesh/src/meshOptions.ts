@@ -1,6 +1,11 @@
 import { hostname } from 'node:os'
-import { parseHostPort } from '@breaker-mesh/core'
+import { checkAdminToken, isLoopbackHost, parseFleetKey, parseHostPort } from '@breaker-mesh/core'
+import type { HostPort } from '@breaker-mesh/core'
+import { InsecureConfigError } from './errors.js'
 import type { MeshOptions } from './MeshApi.js'
+
+/** Where the admin API listens when `admin` is given without `listen`. */
+export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:7947'
 
 export interface ResolvedMeshOptions {
   fleet: string
@@ -10,6 +15,11 @@ export interface ResolvedMeshOptions {
   mdns: boolean
   profile: 'lan' | 'local'
   joinTimeoutMs: number
+  /** 32 bytes, or undefined: no fleet key (loopback, or `insecure`). */
+  fleetKey: Uint8Array | undefined
+  insecure: boolean
+  /** The admin API to start with the node, if asked for. */
+  admin: { listen: HostPort; token: string | undefined } | undefined
 }
 
 const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -36,13 +46,44 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
   if (typeof joinTimeoutMs !== 'number' || !Number.isFinite(joinTimeoutMs) || joinTimeoutMs < 0) {
     throw new RangeError(`joinTimeoutMs must be a non-negative number of ms, got ${String(joinTimeoutMs)}`)
   }
+  const insecure = options.insecure ?? false
+  if (typeof insecure !== 'boolean') throw new RangeError(`insecure must be a boolean, got ${String(insecure)}`)
+  // A FleetKeyError (code ERR_INVALID_FLEET_KEY) says what is wrong with the key.
+  const fleetKey = options.fleetKey === undefined ? undefined : parseFleetKey(options.fleetKey)
+  const listen = parseHostPort(options.listen ?? '0.0.0.0:7946', 'listen')
+  const admin = resolveAdmin(options.admin)
+  if (!insecure) {
+    if (fleetKey === undefined && !isLoopbackHost(listen.host)) {
+      throw new InsecureConfigError(
+        `refusing to listen on ${listen.host}:${listen.port} without a fleet key: any process that reaches the port could ` +
+          'join the fleet and steer its breakers. Pass fleetKey (create one with `breaker-mesh keygen`), listen on loopback, or set insecure: true',
+      )
+    }
+    if (admin !== undefined && admin.token === undefined && !isLoopbackHost(admin.listen.host)) {
+      throw new InsecureConfigError(
+        `refusing to serve the admin API on ${admin.listen.host}:${admin.listen.port} without a token: anyone who reaches it ` +
+          'could force breakers open fleet-wide. Pass admin.token, serve it on loopback, or set insecure: true',
+      )
+    }
+  }
   return {
     fleet,
     name,
-    listen: parseHostPort(options.listen ?? '0.0.0.0:7946', 'listen'),
+    listen,
     join: [...join],
     mdns: options.mdns ?? true,
     profile,
     joinTimeoutMs,
+    fleetKey,
+    insecure,
+    admin,
   }
+}
+
+function resolveAdmin(admin: MeshOptions['admin']): ResolvedMeshOptions['admin'] {
+  if (admin === undefined || admin === false) return undefined
+  if (admin === null || typeof admin !== 'object') throw new RangeError(`admin must be an object or false, got ${String(admin)}`)
+  const token = admin.token
+  if (token !== undefined) checkAdminToken(token, 'admin.token')
+  return { listen: parseHostPort(admin.listen ?? DEFAULT_ADMIN_LISTEN, 'admin.listen'), token }
 }

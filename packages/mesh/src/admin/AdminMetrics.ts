@@ -143,6 +143,20 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
     },
   })
 
+  new Counter({
+    name: 'breaker_mesh_connections_refused_total',
+    help:
+      'Connections refused before they reached the fleet, by reason: fleet-key (no fleet key or another one), ' +
+      'foreign-fleet (a node of another fleet).',
+    labelNames: ['reason'] as const,
+    registers,
+    collect() {
+      this.reset()
+      const refused = snapshot().stats.refused
+      for (const reason of ['fleet-key', 'foreign-fleet']) this.inc({ reason }, refused[reason] ?? 0)
+    },
+  })
+
   new Gauge({
     name: 'breaker_mesh_propagation_age_ms',
     help:

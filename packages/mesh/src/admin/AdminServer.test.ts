@@ -41,8 +41,10 @@ function fakeTarget() {
     ],
     gossip: { messagesIn: 120, messagesOut: 80, dropped: { 'bad-version': 2 }, bytesIn: 5000, bytesOut: 3000 },
     conflicts: 1,
+    refused: { 'fleet-key': 3 },
     lastPropagationAgeMs: 12,
   }
+  let ready = false
   const check = (name: string): void => {
     if (name.length < 1 || name.length > 128 || /[\u0000-\u001f]/.test(name)) {
       throw new FakeInvalidNameError(`invalid breaker name ${JSON.stringify(name)}: 1..128 printable chars`)
@@ -74,8 +76,17 @@ function fakeTarget() {
       calls.push(`reset ${name}`)
       setOverride(name, null)
     },
+    ready: () => ready,
   }
-  return { target, view, stats, calls, listeners, emit: (e: MeshEvent) => listeners.forEach((l) => l(e)) }
+  return {
+    target,
+    view,
+    stats,
+    calls,
+    listeners,
+    emit: (e: MeshEvent) => listeners.forEach((l) => l(e)),
+    setReady: (r: boolean) => (ready = r),
+  }
 }
 
 interface RawResponse {
@@ -117,7 +128,7 @@ describe('startAdminServer', () => {
     server = undefined
   })
 
-  async function start(fake = fakeTarget(), extra: { heartbeatMs?: number; maxBodyBytes?: number } = {}) {
+  async function start(fake = fakeTarget(), extra: { heartbeatMs?: number; maxBodyBytes?: number; token?: string } = {}) {
     server = await startAdminServer(fake.target, { host: '127.0.0.1', port: 0, processMetrics: false, ...extra })
     return { fake, url: server.url }
   }
@@ -133,6 +144,50 @@ describe('startAdminServer', () => {
     const res = await fetch(`${url}/healthz`)
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('ok\n')
+  })
+
+  it('GET /readyz answers 503 until the target is ready, then 200', async () => {
+    const { fake, url } = await start()
+    const before = await fetch(`${url}/readyz`)
+    expect(before.status).toBe(503)
+    expect(await before.text()).toMatch(/not ready/)
+    fake.setReady(true)
+    const after = await fetch(`${url}/readyz`)
+    expect(after.status).toBe(200)
+    expect(await after.text()).toBe('ready\n')
+  })
+
+  describe('with an admin token', () => {
+    const TOKEN = 'tok-0123456789abcdef'
+    const post = (url: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}/v1/breakers/payments-api/force-open`, { method: 'POST', headers, body: '{"reason":"x"}' })
+
+    it('a POST without a token or with a wrong one is 401 and changes nothing', async () => {
+      const { fake, url } = await start(fakeTarget(), { token: TOKEN })
+      for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }]) {
+        const res = await post(url, headers)
+        expect(res.status, JSON.stringify(headers)).toBe(401)
+        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/)
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ERR_UNAUTHORIZED')
+      }
+      expect(fake.calls).toEqual([])
+      expect(fake.view.breakers[0]?.override).toBeNull()
+    })
+
+    it('with the right token the POST succeeds', async () => {
+      const { fake, url } = await start(fakeTarget(), { token: TOKEN })
+      const res = await post(url, { authorization: `Bearer ${TOKEN}` })
+      expect(res.status).toBe(200)
+      expect(fake.calls).toEqual(['forceOpen payments-api x'])
+    })
+
+    it('GET /healthz, /readyz, /metrics and /v1/view stay open', async () => {
+      const { fake, url } = await start(fakeTarget(), { token: TOKEN })
+      fake.setReady(true)
+      for (const path of ['/healthz', '/readyz', '/metrics', '/v1/view']) {
+        expect((await fetch(`${url}${path}`)).status, path).toBe(200)
+      }
+    })
   })
 
   it('GET /v1/view answers the target view as JSON', async () => {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
@@ -9,9 +10,8 @@ import { readJsonBody } from './readJsonBody.js'
 
 export interface AdminServerOptions {
   /**
-   * Interface to bind. Pass a loopback address (the CLI's default is
-   * 127.0.0.1): the API has no authentication and can force breakers open
-   * fleet-wide. Binding 0.0.0.0 exposes that to the network.
+   * Interface to bind. Keep it on loopback (the CLI's default is 127.0.0.1)
+   * unless a `token` is set: the API can force breakers open fleet-wide.
    */
   host: string
   /** TCP port; 0 picks a free one (read it back from `port`). */
@@ -31,6 +31,12 @@ export interface AdminServerOptions {
   maxStreamBufferBytes?: number
   /** Add prom-client's default process metrics (CPU, memory, event loop, GC) to /metrics [true]. */
   processMetrics?: boolean
+  /**
+   * Admin token [none]. When set, every mutating request (POST) needs
+   * `Authorization: Bearer <token>`, or it gets 401 and changes nothing.
+   * Reads (`/healthz`, `/readyz`, `/metrics`, `/v1/view`, `/v1/events`) stay open.
+   */
+  token?: string
 }
 
 export interface AdminServer {
@@ -49,10 +55,12 @@ const BREAKER_ROUTE = /^\/v1\/breakers\/([^/]*)\/(force-open|force-close|reset)$
 const BREAKER_PREFIX = /^\/v1\/breakers\//
 
 /**
- * Serve the admin HTTP API of DESIGN.md for `target` (a running mesh):
+ * Serve the admin HTTP API (docs/ARCHITECTURE.md) for `target` (a running mesh):
  * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
- * `GET /metrics`, `GET /healthz`. Errors are `{ error: { code, message } }`
- * with 400/403/404/405/413/500; nothing a client sends can crash the process.
+ * `GET /metrics`, `GET /healthz` (liveness), `GET /readyz` (200 once synced).
+ * Errors are `{ error: { code, message } }` with 400/401/403/404/405/413/500;
+ * nothing a client sends can crash the process. With a `token`, a POST
+ * without `Authorization: Bearer <token>` is answered 401 before its body is read.
  * Requests carrying an `Origin` header are refused (403): the API is for the
  * CLI and scrapers, and this stops a web page from steering breakers through
  * the operator's browser (CSRF, DNS rebinding).
@@ -61,6 +69,7 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
   const opts = validate(options)
   const metrics = createAdminMetrics(target, { processMetrics: opts.processMetrics })
   const streams = new EventStreamHub(target, opts.heartbeatMs, opts.maxStreamBufferBytes)
+  const tokenDigest = opts.token === undefined ? undefined : digest(opts.token)
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => fail(res, err))
@@ -87,6 +96,12 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
       send(res, 200, 'text/plain; charset=utf-8', 'ok\n')
       return
     }
+    if (path === '/readyz') {
+      allow(method, ['GET', 'HEAD'])
+      if (target.ready()) send(res, 200, 'text/plain; charset=utf-8', 'ready\n')
+      else send(res, 503, 'text/plain; charset=utf-8', 'not ready: no sync with a peer yet\n', { 'retry-after': '1' })
+      return
+    }
     if (path === '/v1/view') {
       allow(method, ['GET', 'HEAD'])
       sendJson(res, 200, target.view())
@@ -106,6 +121,7 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     const match = BREAKER_ROUTE.exec(path)
     if (match) {
       allow(method, ['POST'])
+      authorize(req)
       const name = decodeName(match[1] ?? '')
       const body = await readJsonBody(req, opts.maxBodyBytes)
       const reason = body['reason']
@@ -118,6 +134,17 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     }
     const hint = BREAKER_PREFIX.test(path) ? ' (POST /v1/breakers/NAME/force-open|force-close|reset)' : ''
     throw new HttpError(404, 'ERR_NOT_FOUND', `no such route: ${path}${hint}`)
+  }
+
+  /** With a token configured: the request must carry it, compared in constant time. */
+  function authorize(req: IncomingMessage): void {
+    if (tokenDigest === undefined) return
+    const header = req.headers.authorization
+    const presented = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined
+    if (presented === undefined || !timingSafeEqual(digest(presented), tokenDigest)) {
+      const why = presented === undefined ? 'this node needs an admin token (Authorization: Bearer <token>)' : 'wrong admin token'
+      throw new HttpError(401, 'ERR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="breaker-mesh"' })
+    }
   }
 
   function act(action: Action, name: string, reason: string | undefined): void {
@@ -161,6 +188,11 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
       return closing
     },
   }
+}
+
+/** Fixed-length digests, so the comparison takes the same time whatever the lengths. */
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest()
 }
 
 function allow(method: string, allowed: string[]): void {
@@ -231,6 +263,7 @@ interface ResolvedOptions {
   maxBodyBytes: number
   maxStreamBufferBytes: number
   processMetrics: boolean
+  token: string | undefined
 }
 
 function validate(options: AdminServerOptions): ResolvedOptions {
@@ -244,6 +277,10 @@ function validate(options: AdminServerOptions): ResolvedOptions {
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
     maxStreamBufferBytes: options.maxStreamBufferBytes ?? 1024 * 1024,
     processMetrics: options.processMetrics ?? true,
+    token: options.token,
+  }
+  if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token.length === 0)) {
+    throw new RangeError('token must be a non-empty string')
   }
   integerIn('heartbeatMs', resolved.heartbeatMs, 10, 3_600_000)
   integerIn('maxBodyBytes', resolved.maxBodyBytes, 1, 16 * 1024 * 1024)

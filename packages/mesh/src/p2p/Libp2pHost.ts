@@ -25,10 +25,11 @@ import { createLogger } from '../log.js'
 import { connectionSettings } from './connectionSettings.js'
 import { gossipsubSettings } from './gossipsubSettings.js'
 import type { ResolvedP2PHostOptions } from './hostOptions.js'
+import { fleetKeyProtector } from './fleetKeyProtector.js'
 import { P2PError } from './P2PError.js'
-import type { P2PHost, Protocol, Unsubscribe } from './P2PHost.js'
+import type { P2PHost, Protocol, Refusal, Unsubscribe } from './P2PHost.js'
 import { PeerPresence } from './PeerPresence.js'
-import { PROTOCOL_IDS, mdnsServiceTag, recordsTopic } from './protocols.js'
+import { PROTOCOLS, PROTOCOL_PREFIX, mdnsServiceTag, protocolIds, recordsTopic } from './protocols.js'
 import { resolveSeeds } from './seeds.js'
 
 type PubSubService = ReturnType<ReturnType<typeof gossipsub>>
@@ -57,6 +58,8 @@ const MAX_STREAMS_PER_PROTOCOL = 256
 const LOG_PERIOD_MS = 60_000
 /** Seed address → peer id memory, to skip re-dialling a seed we are connected to. */
 const MAX_SEED_PEERS = 1024
+/** Peers and addresses whose refusal was logged; cleared when full (then logged again, once). */
+const MAX_LOGGED_REFUSALS = 1024
 
 const log = createLogger('p2p')
 
@@ -79,6 +82,9 @@ export class Libp2pHost implements P2PHost {
   readonly #node: Node
   readonly #opts: ResolvedP2PHostOptions
   readonly #topic: string
+  readonly #protocolIds: Readonly<Record<Protocol, string>>
+  readonly #refusals: Record<Refusal, number> = { 'fleet-key': 0, 'foreign-fleet': 0 }
+  readonly #loggedRefusals = new Set<string>()
   readonly #stop = new AbortController()
   readonly #presence: PeerPresence
   readonly #messageHandlers = new Set<MessageHandler>()
@@ -92,6 +98,7 @@ export class Libp2pHost implements P2PHost {
   /** Open outbound stream per `<peer> <protocol>`. */
   readonly #outbound = new Map<string, Promise<Outbound>>()
   #seedDial: Promise<string[]> | undefined
+  #seedsAllSelf = false
   #seedTimer: NodeJS.Timeout | undefined
   #stopping: Promise<void> | undefined
 
@@ -100,6 +107,7 @@ export class Libp2pHost implements P2PHost {
     this.#opts = opts
     this.peerId = node.peerId.toString()
     this.#topic = recordsTopic(opts.fleet)
+    this.#protocolIds = protocolIds(opts.fleet)
     this.#presence = new PeerPresence(opts.identifyWaitMs, {
       connected: (peer, addrs) => this.#emitConnected(peer, addrs),
       disconnected: (peer) => this.#emitDisconnected(peer),
@@ -111,12 +119,16 @@ export class Libp2pHost implements P2PHost {
     // new peer-store entry as `peer:discovery` (identify, sends, …). Listening
     // on the mDNS object itself sees exactly the mDNS finds.
     let onMdnsPeer: (peer: MdnsPeer) => void = () => {}
+    let onRefused: (reason: Refusal, who: string, detail: string) => void = () => {}
     const node: Node = await createLibp2p({
       start: false,
       addresses: { listen: [opts.listenAddr] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      ...(opts.fleetKey === undefined
+        ? {}
+        : { connectionProtector: fleetKeyProtector({ key: opts.fleetKey, onRefused: (reason, remote, detail) => onRefused(reason, remote, detail) }) }),
       connectionManager: connectionSettings(opts.dialTimeoutMs),
       peerDiscovery: opts.mdns
         ? [
@@ -134,6 +146,7 @@ export class Libp2pHost implements P2PHost {
     })
     const host = new Libp2pHost(node, opts)
     onMdnsPeer = (peer) => host.#onMdnsPeer(peer)
+    onRefused = (reason, who, detail) => host.#refused(reason, who, detail)
     try {
       await host.#start()
     } catch (err) {
@@ -155,8 +168,16 @@ export class Libp2pHost implements P2PHost {
       this.#presence.connectionUp(peer, () => this.#outboundAddrs(peer))
     })
     node.addEventListener('peer:identify', (evt) => {
-      const { peerId, listenAddrs } = evt.detail
+      const { peerId, listenAddrs, protocols } = evt.detail
       const id = peerId.toString()
+      if (this.#isForeignFleet(protocols)) {
+        // Same key (or none), another fleet: its protocols are not ours, so no
+        // message of it can reach us; hang up instead of keeping a useless link.
+        const theirs = protocols.find((p) => p.startsWith(PROTOCOL_PREFIX)) ?? ''
+        this.#refused('foreign-fleet', id, `it speaks ${theirs}`)
+        this.#node.hangUp(peerId).catch(() => {})
+        return
+      }
       this.#presence.identified(
         id,
         listenAddrs.map((ma) => `${transportPart(ma.toString())}/p2p/${id}`),
@@ -168,9 +189,9 @@ export class Libp2pHost implements P2PHost {
       for (const key of this.#outbound.keys()) if (key.startsWith(`${peer} `)) this.#outbound.delete(key)
       this.#presence.connectionDown(peer)
     })
-    for (const protocol of Object.keys(PROTOCOL_IDS) as Protocol[]) {
+    for (const protocol of PROTOCOLS) {
       await node.handle(
-        PROTOCOL_IDS[protocol],
+        this.#protocolIds[protocol],
         ({ stream, connection }) => {
           this.#receive(protocol, stream, connection.remotePeer.toString()).catch((err: unknown) => {
             log.rateLimited(`receive:${connection.remotePeer.toString()}`, LOG_PERIOD_MS, 'inbound stream failed', { err })
@@ -213,6 +234,32 @@ export class Libp2pHost implements P2PHost {
     return this.#node.getPeers().map((p) => p.toString())
   }
 
+  seedsAllSelf(): boolean {
+    return this.#seedsAllSelf
+  }
+
+  refusals(): Readonly<Record<Refusal, number>> {
+    return { ...this.#refusals }
+  }
+
+  /** A peer that serves breaker-mesh protocols, none of them this fleet's. */
+  #isForeignFleet(protocols: readonly string[]): boolean {
+    const ours = this.#protocolIds.swim
+    return protocols.some((p) => p.startsWith(PROTOCOL_PREFIX)) && !protocols.includes(ours)
+  }
+
+  /** Count a refused connection; log it once per peer (or address). */
+  #refused(reason: Refusal, who: string, detail: string): void {
+    if (this.#stopped) return
+    this.#refusals[reason]++
+    const key = `${reason} ${reason === 'fleet-key' ? transportPart(who).replace(/\/tcp\/\d+$/, '') : who}`
+    if (this.#loggedRefusals.has(key)) return
+    if (this.#loggedRefusals.size >= MAX_LOGGED_REFUSALS) this.#loggedRefusals.clear()
+    this.#loggedRefusals.add(key)
+    const what = reason === 'fleet-key' ? 'connection refused: no fleet key or another one' : 'connection refused: a node of another fleet'
+    log.warn(what, { peer: who, detail })
+  }
+
   onMessage(handler: MessageHandler): Unsubscribe {
     this.#messageHandlers.add(handler)
     return () => this.#messageHandlers.delete(handler)
@@ -230,7 +277,7 @@ export class Libp2pHost implements P2PHost {
 
   async send(to: string, protocol: Protocol, bytes: Uint8Array, addrs: readonly string[] = []): Promise<void> {
     this.#assertRunning()
-    const protocolId = PROTOCOL_IDS[protocol]
+    const protocolId = this.#protocolIds[protocol]
     if (protocolId === undefined) throw new RangeError(`protocol must be 'swim' or 'sync', got ${String(protocol)}`)
     this.#assertSize(bytes)
     const peer = this.#parsePeer(to)
@@ -433,6 +480,8 @@ export class Libp2pHost implements P2PHost {
     if (errors.length > 0 && !this.#stopped) {
       log.rateLimited('seed-dial', LOG_PERIOD_MS, 'seed dial failed', { failed: errors, reached: reached.size })
     }
+    // Every seed address resolved to this node: a fleet of one behind a headless service.
+    this.#seedsAllSelf = addrs.length > 0 && errors.length === 0 && reached.size === 0
     log.debug('seeds dialled', { targets: targets.length, reached: [...reached] })
     return [...reached]
   }

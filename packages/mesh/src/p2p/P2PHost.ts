@@ -34,7 +34,22 @@ export interface P2PHostOptions {
   mdnsIntervalMs?: number
   /** DNS resolver for seed names; default the system resolver. For tests and custom DNS. */
   seedLookup?: SeedLookup
+  /**
+   * The fleet key, 32 bytes (see `parseFleetKey`). With a key every connection
+   * runs libp2p's private-network protector: a peer without this exact key
+   * gets no connection, and the attempt is counted in `refusals()`. Without
+   * one, any libp2p peer that reaches the port can connect.
+   */
+  fleetKey?: Uint8Array
 }
+
+/**
+ * Why a connection was refused, for metrics: `fleet-key` (the handshake
+ * failed: no fleet key or another one), `foreign-fleet` (a breaker-mesh node
+ * of another fleet: it holds the key but speaks another fleet's protocols).
+ */
+export type Refusal = 'fleet-key' | 'foreign-fleet'
+
 
 /** Stops a subscription. */
 export type Unsubscribe = () => void
@@ -47,7 +62,7 @@ export interface P2PHost {
   /** Close every connection and stop listening. Idempotent; later calls reject with P2P_STOPPED. */
   stop(): Promise<void>
   /**
-   * One message to one peer on /breaker-mesh/swim/1.0.0 or /breaker-mesh/sync/1.0.0:
+   * One message to one peer on /breaker-mesh/<fleet>/swim/1.0.0 or /breaker-mesh/<fleet>/sync/1.0.0:
    * open a stream, write one length-prefixed frame, close. Dials if needed;
    * `addrs` (known multiaddrs of the peer) are added to the peer store first.
    * Rejects with a P2PError on failure, after `sendTimeoutMs` at the latest.
@@ -71,6 +86,10 @@ export interface P2PHost {
   hangUp(peerId: string): Promise<void>
   /** Peers with an open connection now. */
   connectedPeers(): string[]
+  /** True if the last seed round found only this node at every seed address (it is alone by configuration). */
+  seedsAllSelf(): boolean
+  /** Connections refused so far, by reason (monotonic counters). */
+  refusals(): Readonly<Record<Refusal, number>>
 }
 
 /**

@@ -60,6 +60,8 @@ export interface ResolvedP2PHostOptions {
   identifyWaitMs: number
   mdnsIntervalMs: number
   seedLookup: SeedLookup
+  /** 32 bytes, or undefined for an open (unkeyed) host. */
+  fleetKey: Uint8Array | undefined
 }
 
 const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -99,6 +101,11 @@ export function resolveP2PHostOptions(options: P2PHostOptions): ResolvedP2PHostO
   if (options.seedLookup !== undefined && typeof options.seedLookup !== 'function') {
     throw new RangeError(`seedLookup must be a function, got ${String(options.seedLookup)}`)
   }
+  const { fleetKey } = options
+  if (fleetKey !== undefined && (!(fleetKey instanceof Uint8Array) || fleetKey.byteLength !== 32)) {
+    const got = fleetKey instanceof Uint8Array ? `${fleetKey.byteLength} bytes` : typeof fleetKey
+    throw new RangeError(`fleetKey must be 32 bytes (see parseFleetKey), got ${got}`)
+  }
   const d = defaultP2PHostOptions
   return {
     fleet,
@@ -113,5 +120,6 @@ export function resolveP2PHostOptions(options: P2PHostOptions): ResolvedP2PHostO
     identifyWaitMs: positiveInt('identifyWaitMs', options.identifyWaitMs, d.identifyWaitMs),
     mdnsIntervalMs: positiveInt('mdnsIntervalMs', options.mdnsIntervalMs, d.mdnsIntervalMs),
     seedLookup: options.seedLookup ?? systemSeedLookup,
+    fleetKey: fleetKey === undefined ? undefined : Uint8Array.from(fleetKey),
   }
 }

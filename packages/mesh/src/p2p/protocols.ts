@@ -1,21 +1,32 @@
 /**
- * Wire names of the mesh on libp2p: the two request protocols and the
- * gossipsub topic and mDNS service tag of a fleet. Changing any of these
- * splits a fleet running mixed versions, so bump the version suffix instead.
+ * Wire names of the mesh on libp2p: the two request protocols, the gossipsub
+ * topic and the mDNS service tag, each bound to the fleet's name, so that two
+ * fleets that share a fleet key (or none) still never exchange a message:
+ * a node of another fleet asks for protocols this node does not serve.
+ * Changing any of these splits a fleet running mixed versions, so bump the
+ * version suffix instead.
  */
 import { createHash } from 'node:crypto'
 
 /** The direct (one frame per stream) channels; gossip is the third channel. */
 export type Protocol = 'swim' | 'sync'
 
-export const PROTOCOL_IDS: Readonly<Record<Protocol, string>> = {
-  swim: '/breaker-mesh/swim/1.0.0',
-  sync: '/breaker-mesh/sync/1.0.0',
+export const PROTOCOLS: readonly Protocol[] = ['swim', 'sync']
+
+/** Every breaker-mesh protocol id starts with this; a peer serving one is a breaker-mesh node. */
+export const PROTOCOL_PREFIX = '/breaker-mesh/'
+
+/** The libp2p protocol ids of `fleet`: `/breaker-mesh/<fleet>/swim/1.0.0` and `/breaker-mesh/<fleet>/sync/1.0.0`. */
+export function protocolIds(fleet: string): Readonly<Record<Protocol, string>> {
+  return {
+    swim: `${PROTOCOL_PREFIX}${fleet}/swim/1.0.0`,
+    sync: `${PROTOCOL_PREFIX}${fleet}/sync/1.0.0`,
+  }
 }
 
 /** The gossipsub topic carrying breaker records of `fleet`. */
 export function recordsTopic(fleet: string): string {
-  return `/breaker-mesh/${fleet}/records/1`
+  return `${PROTOCOL_PREFIX}${fleet}/records/1`
 }
 
 /**
