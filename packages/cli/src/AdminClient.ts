@@ -15,6 +15,8 @@ export interface AdminClientOptions {
    * [45000]: three missed 15 s heartbeats.
    */
   streamIdleMs?: number
+  /** Admin token, sent as `Authorization: Bearer <token>` on every request. */
+  token?: string
 }
 
 /**
@@ -26,6 +28,7 @@ export interface AdminClientOptions {
 export class AdminClient {
   private readonly timeoutMs: number
   private readonly streamIdleMs: number
+  private readonly token: string | undefined
 
   constructor(
     /** Base URL, e.g. `http://127.0.0.1:7947`. */
@@ -34,6 +37,7 @@ export class AdminClient {
   ) {
     this.timeoutMs = options.timeoutMs ?? 10_000
     this.streamIdleMs = options.streamIdleMs ?? 45_000
+    this.token = options.token
     for (const [field, value] of [['timeoutMs', this.timeoutMs], ['streamIdleMs', this.streamIdleMs]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${field} must be a positive integer, got ${value}`)
     }
@@ -115,6 +119,7 @@ export class AdminClient {
       method,
       headers: {
         ...headers,
+        ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
         ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
       },
       ...(signal ? { signal } : {}),

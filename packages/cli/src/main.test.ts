@@ -115,9 +115,17 @@ describe('run: environment variables', () => {
     return startMock.mock.calls[0]![0] as StartOptions
   }
 
-  it('start has the documented defaults', async () => {
-    expect((await cli(['start'])).code).toBe(0)
-    expect(startOptions()).toEqual({ listen: '0.0.0.0:7946', join: [], mdns: true, admin: { host: '127.0.0.1', port: 7947 }, debug: false })
+  it('start has the documented defaults (with --insecure: the default listen address is not loopback)', async () => {
+    const r = await cli(['start', '--insecure'])
+    expect(r.code).toBe(0)
+    expect(startOptions()).toEqual({
+      listen: '0.0.0.0:7946',
+      join: [],
+      mdns: true,
+      admin: { host: '127.0.0.1', port: 7947 },
+      insecure: true,
+      debug: false,
+    })
   })
 
   it('start reads every BREAKER_MESH_* variable', async () => {
@@ -142,6 +150,7 @@ describe('run: environment variables', () => {
       admin: { host: '127.0.0.1', port: 9000 },
       profile: 'local',
       workload: { target: 'http://127.0.0.1:8080/health', breaker: 'payments-api', rps: 2.5 },
+      insecure: false,
       debug: true,
     })
   })
@@ -160,11 +169,11 @@ describe('run: environment variables', () => {
   })
 
   it('--no-mdns disables mDNS; BREAKER_MESH_MDNS=1 keeps it', async () => {
-    expect((await cli(['start', '--no-mdns'])).code).toBe(0)
+    expect((await cli(['start', '--no-mdns', '--listen', '127.0.0.1:0'])).code).toBe(0)
     expect(startOptions().mdns).toBe(false)
     startMock.mockClear()
     vi.stubEnv('BREAKER_MESH_MDNS', '1')
-    expect((await cli(['start'])).code).toBe(0)
+    expect((await cli(['start', '--listen', '127.0.0.1:0'])).code).toBe(0)
     expect(startOptions().mdns).toBe(true)
   })
 

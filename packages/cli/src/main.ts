@@ -15,6 +15,8 @@ import {
   targetUrlArg,
   textArg,
 } from './options/argParsers.js'
+import { fleetKeyFileArg, tokenFileArg } from './options/secretFiles.js'
+import { isLoopbackHost } from '@breaker-mesh/core'
 import type { HostPort } from '@breaker-mesh/core'
 
 /** Exit codes of DESIGN.md "CLI and admin API (contract)". */
@@ -97,6 +99,12 @@ function readVersion(): string {
   }
 }
 
+function tokenFileOption(): Option {
+  return new Option('--token-file <path>', "file holding the node's admin token (sent as Authorization: Bearer)")
+    .env(`${ENV}ADMIN_TOKEN_FILE`)
+    .argParser(tokenFileArg)
+}
+
 function adminOption(): Option {
   return new Option('--admin <host:port>', 'admin API of the node to talk to (host:port or http:// URL)')
     .env(`${ENV}ADMIN`)
@@ -130,11 +138,22 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--mdns', 'discover peers on the local network by mDNS (default; BREAKER_MESH_MDNS=0 disables)'))
     .addOption(new Option('--no-mdns', 'do not use mDNS'))
     .addOption(
-      new Option('--admin <host:port>', 'where the admin API listens; keep it on loopback, it has no authentication')
+      new Option('--admin <host:port>', 'where the admin API listens; off loopback it needs --admin-token-file')
         .env(`${ENV}ADMIN`)
         .default(hostPortArg(DEFAULT_ADMIN), DEFAULT_ADMIN)
         .argParser(hostPortArg),
     )
+    .addOption(
+      new Option('--fleet-key-file <path>', 'fleet key (from `breaker-mesh keygen`): only nodes holding it can connect')
+        .env(`${ENV}FLEET_KEY_FILE`)
+        .argParser(fleetKeyFileArg),
+    )
+    .addOption(
+      new Option('--admin-token-file <path>', 'admin token: POSTs to the admin API need Authorization: Bearer <token>')
+        .env(`${ENV}ADMIN_TOKEN_FILE`)
+        .argParser(tokenFileArg),
+    )
+    .addOption(new Option('--insecure', 'allow a non-loopback listen address without a fleet key, or admin API without a token'))
     .addOption(new Option('--profile <profile>', 'SWIM timing profile; local is fast, for tests and loopback fleets (default: "lan")').env(`${ENV}PROFILE`).choices(['lan', 'local']))
     .addOption(new Option('--target <url>', 'demo workload: GET this URL through the breaker').env(`${ENV}TARGET`).argParser(targetUrlArg))
     .addOption(new Option('--breaker <name>', 'demo workload: breaker name').env(`${ENV}BREAKER`).argParser(textArg(128)))
@@ -148,6 +167,14 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       if (opts['rps'] !== undefined && target === undefined) {
         cmd.error('error: --rps needs --target and --breaker', { exitCode: EXIT.usage })
       }
+      const fleetKey = opts['fleetKeyFile'] as string | undefined
+      const adminToken = opts['adminTokenFile'] as string | undefined
+      const insecure = switchOf(opts['insecure'] as boolean | undefined, 'INSECURE', false, cmd)
+      const exposures = exposuresOf(opts['listen'] as string, opts['admin'] as HostPort, fleetKey, adminToken)
+      if (exposures.length > 0) {
+        if (!insecure) cmd.error(`error: ${exposures.map((e) => e.refusal).join('\nerror: ')}`, { exitCode: EXIT.usage })
+        io.stderr.write(`breaker-mesh: WARNING --insecure: ${exposures.map((e) => e.warning).join('; ')}\n`)
+      }
       const { start } = await import('./commands/start.js')
       setCode(
         await start(
@@ -156,6 +183,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             join: (opts['join'] as string[] | undefined) ?? [],
             mdns: mdnsOf(opts['mdns'] as boolean | undefined, cmd),
             admin: opts['admin'] as HostPort,
+            ...(fleetKey === undefined ? {} : { fleetKey }),
+            ...(adminToken === undefined ? {} : { adminToken }),
+            insecure,
             ...(opts['name'] === undefined ? {} : { name: opts['name'] as string }),
             ...(opts['fleet'] === undefined ? {} : { fleet: opts['fleet'] as string }),
             ...(opts['profile'] === undefined ? {} : { profile: opts['profile'] as 'lan' | 'local' }),
@@ -195,30 +225,80 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       .description(description)
       .argument('<name>', 'breaker name')
       .addOption(adminOption())
+      .addOption(tokenFileOption())
     if (action === 'force-open') {
       cmd.addOption(new Option('--reason <text>', 'why, shown in every view').env(`${ENV}REASON`).argParser(textArg(256)))
     }
-    return cmd.action(async (name: string, opts: { admin: string; reason?: string }) => {
+    return cmd.action(async (name: string, opts: { admin: string; reason?: string; tokenFile?: string }) => {
       const { override } = await import('./commands/override.js')
-      setCode(await override(action, name, opts, io))
+      const { tokenFile: token, ...rest } = opts
+      setCode(await override(action, name, { ...rest, ...(token === undefined ? {} : { token }) }, io))
     })
   }
   overrideCommand('force-open', 'open a breaker on every node until reset')
   overrideCommand('force-close', 'close a breaker on every node until reset')
   overrideCommand('reset', 'clear an operator override; the breaker follows its policy again')
 
+  program
+    .command('keygen')
+    .description('print a new fleet key (swarm-key format): breaker-mesh keygen > fleet.key')
+    .action(async () => {
+      const { keygen } = await import('./commands/keygen.js')
+      setCode(keygen(io))
+    })
+
   return program
 }
 
 /** --mdns / --no-mdns win; otherwise BREAKER_MESH_MDNS (0/false disables); otherwise on. */
 function mdnsOf(flag: boolean | undefined, cmd: Command): boolean {
+  return switchOf(flag, 'MDNS', true, cmd)
+}
+
+/** A boolean flag: the flag wins; otherwise BREAKER_MESH_<name> (1/true/0/false…); otherwise `fallback`. */
+function switchOf(flag: boolean | undefined, name: string, fallback: boolean, cmd: Command): boolean {
   if (flag !== undefined) return flag
-  const env = process.env[`${ENV}MDNS`]
-  if (env === undefined || env === '') return true
+  const env = process.env[`${ENV}${name}`]
+  if (env === undefined || env === '') return fallback
   try {
     return parseSwitch(env)
   } catch (err) {
     const message = err instanceof InvalidArgumentError ? err.message : String(err)
-    cmd.error(`error: ${ENV}MDNS: ${message}`, { exitCode: EXIT.usage })
+    cmd.error(`error: ${ENV}${name}: ${message}`, { exitCode: EXIT.usage })
   }
+}
+
+interface Exposure {
+  refusal: string
+  warning: string
+}
+
+/**
+ * Protected mode: what `start` would expose. A p2p listener off loopback
+ * without a fleet key lets any process join the fleet; an admin API off
+ * loopback without a token lets anyone force breakers open fleet-wide.
+ */
+function exposuresOf(listen: string, admin: HostPort, fleetKey: string | undefined, adminToken: string | undefined): Exposure[] {
+  const out: Exposure[] = []
+  const listenHost = listen.startsWith('[') ? listen.slice(1, listen.indexOf(']')) : listen.slice(0, listen.lastIndexOf(':'))
+  if (fleetKey === undefined && !isLoopbackHost(listenHost)) {
+    out.push({
+      refusal:
+        `refusing to listen on ${listen} without a fleet key: any process that reaches it could join the fleet and steer its breakers. ` +
+        'Add --fleet-key-file PATH (create the key with `breaker-mesh keygen > fleet.key`; env BREAKER_MESH_FLEET_KEY_FILE), ' +
+        'or --listen 127.0.0.1:PORT, or --insecure',
+      warning: `p2p on ${listen} without a fleet key (anyone who reaches it can join)`,
+    })
+  }
+  if (adminToken === undefined && !isLoopbackHost(admin.host)) {
+    const where = `${admin.host.includes(':') ? `[${admin.host}]` : admin.host}:${admin.port}`
+    out.push({
+      refusal:
+        `refusing to serve the admin API on ${where} without a token: anyone who reaches it could force breakers open fleet-wide. ` +
+        'Add --admin-token-file PATH (e.g. `openssl rand -hex 32 > admin.token`; env BREAKER_MESH_ADMIN_TOKEN_FILE), ' +
+        'or --admin 127.0.0.1:PORT, or --insecure',
+      warning: `admin API on ${where} without a token (anyone who reaches it can steer breakers)`,
+    })
+  }
+  return out
 }

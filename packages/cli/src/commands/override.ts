@@ -10,6 +10,8 @@ export interface OverrideOptions {
   admin: string
   /** Why (force-open only); shown in every node's view. */
   reason?: string
+  /** The node's admin token (read from --token-file), if it has one. */
+  token?: string
 }
 
 interface OverrideAnswer {
@@ -23,7 +25,7 @@ interface OverrideAnswer {
  * A name the node rejects comes back as `AdminResponseError` (exit 1).
  */
 export async function override(action: OverrideAction, name: string, options: OverrideOptions, io: CliIo): Promise<number> {
-  const client = new AdminClient(options.admin)
+  const client = new AdminClient(options.admin, options.token === undefined ? {} : { token: options.token })
   const body = options.reason === undefined ? {} : { reason: options.reason }
   const answer = await client.postJson(`/v1/breakers/${encodeURIComponent(name)}/${action}`, body, io.signal)
   if (!isAnswer(answer)) {

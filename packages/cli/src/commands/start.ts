@@ -13,6 +13,12 @@ export interface StartOptions {
   mdns: boolean
   /** Where the admin API listens. */
   admin: HostPort
+  /** Fleet key file text (swarm-key format), already checked. */
+  fleetKey?: string
+  /** Admin token, already checked. */
+  adminToken?: string
+  /** Protected mode was waived (--insecure); the caller has warned. */
+  insecure?: boolean
   profile?: 'lan' | 'local'
   /** The demo workload, all three or none. */
   workload?: { target: string; breaker: string; rps: number }
@@ -33,7 +39,7 @@ const STOP_DEADLINE_MS = 10_000
  */
 export async function start(options: StartOptions, io: CliIo): Promise<number> {
   // Lazy: only `start` pays for loading libp2p.
-  const { createMesh, startAdminServer } = await import('@breaker-mesh/mesh')
+  const { createMesh } = await import('@breaker-mesh/mesh')
 
   let mesh: Awaited<ReturnType<typeof createMesh>>
   try {
@@ -44,21 +50,24 @@ export async function start(options: StartOptions, io: CliIo): Promise<number> {
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
       ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.fleetKey === undefined ? {} : { fleetKey: options.fleetKey }),
+      insecure: options.insecure ?? false,
+      admin: {
+        listen: `${options.admin.host.includes(':') ? `[${options.admin.host}]` : options.admin.host}:${options.admin.port}`,
+        ...(options.adminToken === undefined ? {} : { token: options.adminToken }),
+      },
     })
   } catch (err) {
-    // Only the command line feeds createMesh's options: a RangeError is bad usage.
-    if (err instanceof RangeError) throw new UsageError(err.message)
+    // Only the command line feeds createMesh's options: a RangeError or a coded
+    // configuration error (bad key, insecure) is bad usage.
+    const code = (err as { code?: unknown } | null)?.code
+    if (err instanceof RangeError || code === 'ERR_INVALID_FLEET_KEY' || code === 'ERR_INSECURE_CONFIG') {
+      throw new UsageError(messageOf(err))
+    }
     throw new Error(`cannot start the node: ${messageOf(err)}`)
   }
-
-  let admin: Awaited<ReturnType<typeof startAdminServer>>
-  try {
-    admin = await startAdminServer(mesh, options.admin)
-  } catch (err) {
-    await mesh.stop()
-    const where = `${options.admin.host}:${options.admin.port}`
-    throw new Error(`cannot start the admin API on ${where}: ${messageOf(err)}`)
-  }
+  const admin = mesh.admin
+  if (admin === undefined) throw new Error('the admin API did not start')
 
   let workload: Workload | undefined
   try {
@@ -73,7 +82,7 @@ export async function start(options: StartOptions, io: CliIo): Promise<number> {
       })
     }
   } catch (err) {
-    await Promise.allSettled([mesh.stop(), admin.close()])
+    await mesh.stop()
     if (err instanceof RangeError || (err as { code?: unknown } | null)?.code === 'ERR_INVALID_BREAKER_NAME') {
       throw new UsageError(messageOf(err))
     }
@@ -91,8 +100,7 @@ export async function start(options: StartOptions, io: CliIo): Promise<number> {
   io.stderr.write('breaker-mesh: leaving the fleet (signal again to force)\n')
   const stop = async (): Promise<void> => {
     await workload?.stop()
-    await mesh.stop()
-    await admin.close()
+    await mesh.stop() // closes the admin API too
   }
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<'timeout'>((resolve) => {
