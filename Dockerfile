@@ -33,10 +33,14 @@ COPY docker/flaky-upstream.mjs ./docker/flaky-upstream.mjs
 # bin file's mode bits are.
 RUN printf '#!/bin/sh\nexec node /app/packages/cli/bin/breaker-mesh.js "$@"\n' > /usr/local/bin/breaker-mesh \
  && chmod 0755 /usr/local/bin/breaker-mesh \
- && breaker-mesh --help > /dev/null
+ && breaker-mesh --help > /dev/null \
+ && mkdir -p /run/breaker-mesh && chown node:node /run/breaker-mesh
+# Secrets (fleet.key, admin.token) are mounted here; a named volume takes this owner.
 USER node
 # 7946: libp2p TCP (SWIM, sync, gossipsub); 7947: admin HTTP (bind it to 0.0.0.0 to expose);
 # 5353/udp: mDNS.
 EXPOSE 7946 7947 5353/udp
 ENTRYPOINT ["breaker-mesh"]
+# Listening on 0.0.0.0 needs the fleet key and (admin off loopback) an admin token:
+#   BREAKER_MESH_FLEET_KEY_FILE=/run/breaker-mesh/fleet.key BREAKER_MESH_ADMIN_TOKEN_FILE=/run/breaker-mesh/admin.token
 CMD ["start", "--profile", "local", "--admin", "0.0.0.0:7947"]

@@ -104,6 +104,8 @@ export interface SpawnOptions {
   fleetOptions?: Record<string, unknown>
   joinTimeoutMs?: number
   env?: Record<string, string>
+  /** Fleet key text (swarm-key format), passed to createMesh. */
+  fleetKey?: string
 }
 
 /** Start a node process on 127.0.0.1 with an ephemeral port; resolves when it is ready (joined). */
@@ -118,6 +120,7 @@ export async function spawnNode(options: SpawnOptions): Promise<NodeProcess> {
     breakers: options.breakers ?? {},
     fleetOptions: options.fleetOptions,
     joinTimeoutMs: options.joinTimeoutMs,
+    fleetKey: options.fleetKey,
   }
   const child = spawn(process.execPath, [FIXTURE, JSON.stringify(config)], {
     stdio: ['pipe', 'pipe', 'pipe'],
