@@ -102,6 +102,7 @@ export interface SpawnOptions {
   mdns?: boolean
   breakers?: Record<string, unknown>
   fleetOptions?: Record<string, unknown>
+  p2pOptions?: Record<string, unknown>
   joinTimeoutMs?: number
   env?: Record<string, string>
   /** Fleet key text (swarm-key format), passed to createMesh. */
@@ -119,6 +120,7 @@ export async function spawnNode(options: SpawnOptions): Promise<NodeProcess> {
     profile: options.profile ?? 'local',
     breakers: options.breakers ?? {},
     fleetOptions: options.fleetOptions,
+    p2pOptions: options.p2pOptions,
     joinTimeoutMs: options.joinTimeoutMs,
     fleetKey: options.fleetKey,
   }

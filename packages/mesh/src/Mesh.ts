@@ -2,7 +2,7 @@ import './polyfill.js'
 import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
 import type { BreakerChange, BreakerOptions, BreakerRecord, Member, MemberStatus, FleetOptions } from '@breaker-mesh/core'
 import { createP2PHost } from './p2p/P2PHost.js'
-import type { P2PHost } from './p2p/P2PHost.js'
+import type { P2PHost, P2PHostOptions } from './p2p/P2PHost.js'
 import { startAdminServer } from './admin/AdminServer.js'
 import type { AdminServer } from './admin/AdminServer.js'
 import { createLogger } from './log.js'
@@ -17,6 +17,11 @@ const log = createLogger('mesh')
 export interface CreateMeshOptions extends MeshOptions {
   /** Fleet-layer tuning (probe claim timeout, vclock TTL, table size). */
   fleetOptions?: FleetOptions
+  /** Network-layer tuning (frame limits, receive budgets, timeouts); see `defaultP2PHostOptions`. */
+  p2pOptions?: Pick<
+    P2PHostOptions,
+    'partialFrameTimeoutMs' | 'peerBufferBytes' | 'totalBufferBytes' | 'turnBudgetMs' | 'inboxFrames' | 'sendTimeoutMs' | 'dialTimeoutMs'
+  >
 }
 
 /**
@@ -141,12 +146,14 @@ export class Mesh implements AdminTarget {
       gossip: {
         messagesIn: c.messagesIn,
         messagesOut: c.messagesOut,
-        dropped: { ...c.dropped, ...(this.sendFailures > 0 ? { 'send-failed': this.sendFailures } : {}) },
+        dropped: { ...c.dropped, ...this.host.dropped(), ...(this.sendFailures > 0 ? { 'send-failed': this.sendFailures } : {}) },
         bytesIn: c.bytesIn,
         bytesOut: c.bytesOut,
       },
       conflicts: this.node.table.conflicts,
       refused: { ...this.host.refusals() },
+      receiveBufferBytes: this.host.bufferedBytes().now,
+      receiveBufferHighWaterBytes: this.host.bufferedBytes().highWater,
       lastPropagationAgeMs: this.node.lastPropagationAgeMs,
     }
   }
@@ -306,6 +313,7 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
     seeds: resolved.join,
     mdns: resolved.mdns,
     ...(resolved.fleetKey === undefined ? {} : { fleetKey: resolved.fleetKey }),
+    ...options.p2pOptions,
   })
   let mesh: Mesh | undefined
   const node = new FleetNode({

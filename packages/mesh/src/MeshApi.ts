@@ -71,6 +71,10 @@ export interface MeshStats {
   conflicts: number
   /** Connections refused before they reached the fleet, by reason: `fleet-key`, `foreign-fleet`. */
   refused: Record<string, number>
+  /** Bytes of unfinished inbound frames held now (bounded by the receive budget). */
+  receiveBufferBytes: number
+  /** The most bytes of unfinished inbound frames this node held at once. */
+  receiveBufferHighWaterBytes: number
   /** Age (ms, by the origin's wall clock vs ours — display only) of the most recently applied remote record. */
   lastPropagationAgeMs: number | null
 }

@@ -1,6 +1,7 @@
 // The suites, in the order a run executes them: in-process first, then real
 // fleets, ordered so that an idle fleet can pass from one suite to the next
 // (propagation → cost → storm → detection all use 10 nodes; see lib/fleetPool.mjs).
+import attack from './attack.mjs'
 import core from './core.mjs'
 import cost from './cost.mjs'
 import detection from './detection.mjs'
@@ -11,4 +12,4 @@ import loss from './loss.mjs'
 import propagation from './propagation.mjs'
 import storm from './storm.mjs'
 
-export const suites = [core, hotpath, propagation, cost, storm, detection, join, heal, loss]
+export const suites = [core, hotpath, propagation, cost, storm, detection, join, heal, loss, attack]

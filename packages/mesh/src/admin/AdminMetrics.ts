@@ -158,6 +158,24 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
   })
 
   new Gauge({
+    name: 'breaker_mesh_receive_buffer_bytes',
+    help: 'Bytes of unfinished inbound frames this node holds now (bounded by its receive budget).',
+    registers,
+    collect() {
+      this.set(snapshot().stats.receiveBufferBytes)
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_receive_buffer_high_water_bytes',
+    help: 'The most bytes of unfinished inbound frames this node has held at once (bounded by its receive budget).',
+    registers,
+    collect() {
+      this.set(snapshot().stats.receiveBufferHighWaterBytes)
+    },
+  })
+
+  new Gauge({
     name: 'breaker_mesh_propagation_age_ms',
     help:
       'Age in ms of the most recently applied remote record (origin wall clock vs ours: ' +

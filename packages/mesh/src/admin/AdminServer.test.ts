@@ -42,6 +42,8 @@ function fakeTarget() {
     gossip: { messagesIn: 120, messagesOut: 80, dropped: { 'bad-version': 2 }, bytesIn: 5000, bytesOut: 3000 },
     conflicts: 1,
     refused: { 'fleet-key': 3 },
+    receiveBufferBytes: 0,
+    receiveBufferHighWaterBytes: 0,
     lastPropagationAgeMs: 12,
   }
   let ready = false

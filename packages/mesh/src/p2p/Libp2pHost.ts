@@ -26,6 +26,9 @@ import { connectionSettings } from './connectionSettings.js'
 import { gossipsubSettings } from './gossipsubSettings.js'
 import type { ResolvedP2PHostOptions } from './hostOptions.js'
 import { fleetKeyProtector } from './fleetKeyProtector.js'
+import { FrameAssembler } from './FrameAssembler.js'
+import { Inbox } from './Inbox.js'
+import { ReceiveBudget } from './ReceiveBudget.js'
 import { P2PError } from './P2PError.js'
 import type { P2PHost, Protocol, Refusal, Unsubscribe } from './P2PHost.js'
 import { PeerPresence } from './PeerPresence.js'
@@ -50,10 +53,11 @@ type DisconnectedHandler = (peerId: string) => void
 const P2P_CODE = 421
 /**
  * Concurrent streams per connection per protocol, each way (libp2p defaults:
- * 32 in, 64 out). SWIM pings, acks, ping-reqs and a sync can overlap with a
- * burst of retries; a refused stream is a lost probe.
+ * 32 in, 64 out). A sender keeps one long-lived stream per peer and protocol
+ * and replaces it when it breaks, so a few cover overlap with a dying one;
+ * every extra stream is a Yamux window a peer could fill.
  */
-const MAX_STREAMS_PER_PROTOCOL = 256
+const MAX_STREAMS_PER_PROTOCOL = 16
 /** How often one peer's (or seed's) repeated failures are logged, ms. */
 const LOG_PERIOD_MS = 60_000
 /** Seed address → peer id memory, to skip re-dialling a seed we are connected to. */
@@ -85,6 +89,10 @@ export class Libp2pHost implements P2PHost {
   readonly #protocolIds: Readonly<Record<Protocol, string>>
   readonly #refusals: Record<Refusal, number> = { 'fleet-key': 0, 'foreign-fleet': 0 }
   readonly #loggedRefusals = new Set<string>()
+  /** Inbound frames dropped before decoding, by reason. */
+  readonly #drops: Record<string, number> = Object.create(null) as Record<string, number>
+  readonly #inbox: Inbox
+  readonly #budget: ReceiveBudget
   readonly #stop = new AbortController()
   readonly #presence: PeerPresence
   readonly #messageHandlers = new Set<MessageHandler>()
@@ -108,6 +116,14 @@ export class Libp2pHost implements P2PHost {
     this.peerId = node.peerId.toString()
     this.#topic = recordsTopic(opts.fleet)
     this.#protocolIds = protocolIds(opts.fleet)
+    this.#budget = new ReceiveBudget(opts.peerBufferBytes, opts.totalBufferBytes)
+    this.#inbox = new Inbox({
+      turnBudgetMs: opts.turnBudgetMs,
+      maxQueuedFrames: opts.inboxFrames,
+      maxQueuedBytes: opts.maxMessageBytes,
+      deliver: (from, channel, bytes) => this.#dispatch(from, channel as Protocol | 'gossip', bytes),
+      dropped: () => this.#drop('inbox-full'),
+    })
     this.#presence = new PeerPresence(opts.identifyWaitMs, {
       connected: (peer, addrs) => this.#emitConnected(peer, addrs),
       disconnected: (peer) => this.#emitDisconnected(peer),
@@ -125,7 +141,10 @@ export class Libp2pHost implements P2PHost {
       addresses: { listen: [opts.listenAddr] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      // A stream's receive window stays at Yamux's initial 256 KiB instead of
+      // growing to 16 MiB for a fast reader: what a peer can have in flight to
+      // us per stream is bounded, and a reader that pauses stalls its sender.
+      streamMuxers: [yamux({ maxStreamWindowSize: 256 * 1024 })],
       ...(opts.fleetKey === undefined
         ? {}
         : { connectionProtector: fleetKeyProtector({ key: opts.fleetKey, onRefused: (reason, remote, detail) => onRefused(reason, remote, detail) }) }),
@@ -240,6 +259,18 @@ export class Libp2pHost implements P2PHost {
 
   refusals(): Readonly<Record<Refusal, number>> {
     return { ...this.#refusals }
+  }
+
+  dropped(): Readonly<Record<string, number>> {
+    return { ...this.#drops }
+  }
+
+  bufferedBytes(): { now: number; highWater: number } {
+    return { now: this.#budget.used, highWater: this.#budget.highWater }
+  }
+
+  #drop(reason: string): void {
+    this.#drops[reason] = (this.#drops[reason] ?? 0) + 1
   }
 
   /** A peer that serves breaker-mesh protocols, none of them this fleet's. */
@@ -372,6 +403,7 @@ export class Libp2pHost implements P2PHost {
     this.#stop.abort()
     clearInterval(this.#seedTimer)
     this.#presence.stop()
+    this.#inbox.close()
     try {
       await this.#node.stop()
     } catch (err) {
@@ -380,28 +412,76 @@ export class Libp2pHost implements P2PHost {
     log.debug('stopped', { peerId: this.peerId })
   }
 
+  /**
+   * Read one inbound stream: a sender keeps it open and writes frame after
+   * frame. Unfinished frames are charged to the peer's receive budget and must
+   * complete within `partialFrameTimeoutMs`; whole frames go to the inbox,
+   * which pauses this loop while the peer's queue is full.
+   */
   async #receive(protocol: Protocol, stream: Stream, from: string): Promise<void> {
-    // A sender keeps one stream open and writes frame after frame; read until it ends.
-    const lp = lpStream(stream, { maxDataLength: this.#opts.maxMessageBytes })
-    for (;;) {
-      let frame: Uint8Array
-      try {
-        // No abort signal per read (it would add a listener per frame); stopping
-        // closes the connection, which ends the read.
-        frame = (await lp.read()).subarray()
-      } catch (err) {
-        stream.abort(toError(err))
-        const ended = err instanceof Error && (err.name === 'UnexpectedEOFError' || err.name === 'StreamResetError' || err.name === 'StreamStateError')
-        if (!this.#stopped && !ended) {
-          log.rateLimited(`bad-frame:${from}`, LOG_PERIOD_MS, 'dropped inbound stream', { from, protocol, err })
+    const frames = new FrameAssembler(this.#opts.maxMessageBytes)
+    let charged = 0
+    let stall: NodeJS.Timeout | undefined
+    let failed = false
+    const fail = (reason: string, message: string): void => {
+      if (failed) return
+      failed = true
+      this.#drop(reason)
+      log.rateLimited(`${reason}:${from}`, LOG_PERIOD_MS, 'dropped inbound stream', { from, protocol, reason, detail: message })
+      stream.abort(new Error(message))
+    }
+    try {
+      for await (const chunk of stream.source) {
+        if (failed) return
+        const bytes = chunk.subarray()
+        // Charge the chunk before the assembler copies any of it; settle after.
+        if (!this.#budget.take(from, bytes.byteLength)) {
+          fail('frame-budget', `${frames.buffered + bytes.byteLength} bytes of unfinished frames from one peer would pass the receive budget`)
+          return
         }
-        return
+        charged += bytes.byteLength
+        let complete: Uint8Array[]
+        try {
+          complete = frames.push(bytes)
+        } catch (err) {
+          fail('frame-too-large', errMessage(err))
+          return
+        }
+        this.#budget.give(from, charged - frames.buffered)
+        charged = frames.buffered
+        if (complete.length > 0 || !frames.partial) {
+          clearTimeout(stall)
+          stall = undefined
+        }
+        if (frames.partial && stall === undefined) {
+          stall = setTimeout(() => fail('frame-stalled', `a frame did not finish within ${this.#opts.partialFrameTimeoutMs} ms`), this.#opts.partialFrameTimeoutMs)
+          stall.unref()
+        }
+        for (const frame of complete) {
+          const full = this.#inbox.push(from, protocol, frame, true)
+          if (full) await full
+        }
+        // This turn's inbound work is spent: pull no more until the next one.
+        if (this.#inbox.overBudget()) await this.#inbox.nextTurn()
       }
-      this.#deliver(from, protocol, frame)
+    } catch (err) {
+      const ended = err instanceof Error && (err.name === 'UnexpectedEOFError' || err.name === 'StreamResetError' || err.name === 'StreamStateError')
+      if (!this.#stopped && !ended && !failed) {
+        log.rateLimited(`bad-stream:${from}`, LOG_PERIOD_MS, 'inbound stream failed', { from, protocol, err })
+      }
+      stream.abort(toError(err))
+    } finally {
+      clearTimeout(stall)
+      this.#budget.give(from, charged)
     }
   }
 
   #deliver(from: string, channel: Protocol | 'gossip', bytes: Uint8Array): void {
+    if (this.#stopped) return
+    this.#inbox.push(from, channel, bytes, false)
+  }
+
+  #dispatch(from: string, channel: Protocol | 'gossip', bytes: Uint8Array): void {
     if (this.#stopped) return
     for (const handler of this.#messageHandlers) {
       try {

@@ -32,6 +32,16 @@ export interface P2PHostOptions {
   identifyWaitMs?: number
   /** ms between mDNS queries; default 5000. */
   mdnsIntervalMs?: number
+  /** ms a frame may take from its first byte to its last; default 10000. */
+  partialFrameTimeoutMs?: number
+  /** Bytes of unfinished frames one peer may have buffered; default 2 × maxMessageBytes. */
+  peerBufferBytes?: number
+  /** Bytes of unfinished frames all peers may have buffered; default max(32 MiB, 4 × maxMessageBytes). */
+  totalBufferBytes?: number
+  /** ms of message handling per event-loop turn before yielding; default 8. */
+  turnBudgetMs?: number
+  /** Frames waiting per peer before backpressure (streams) or drops (gossip); default 512. */
+  inboxFrames?: number
   /** DNS resolver for seed names; default the system resolver. For tests and custom DNS. */
   seedLookup?: SeedLookup
   /**
@@ -90,6 +100,13 @@ export interface P2PHost {
   seedsAllSelf(): boolean
   /** Connections refused so far, by reason (monotonic counters). */
   refusals(): Readonly<Record<Refusal, number>>
+  /**
+   * Inbound frames or streams dropped before decoding, by reason:
+   * `frame-too-large`, `frame-budget`, `frame-stalled`, `inbox-full`.
+   */
+  dropped(): Readonly<Record<string, number>>
+  /** Bytes of unfinished inbound frames held now, and the most held at once so far. */
+  bufferedBytes(): { now: number; highWater: number }
 }
 
 /**

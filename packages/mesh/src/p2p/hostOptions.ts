@@ -45,7 +45,33 @@ export const defaultP2PHostOptions = {
    * for nodes whose first query was lost.
    */
   mdnsIntervalMs: 5000,
-} as const
+  /**
+   * ms a frame may take from its first byte to its last. An honest frame
+   * arrives in milliseconds; a peer that announces a frame and trickles it
+   * (holding our buffer) has its stream reset after this. Lower frees such
+   * buffers sooner; too low cuts off big syncs on a congested link.
+   */
+  partialFrameTimeoutMs: 10_000,
+  /**
+   * Bytes of unfinished frames one peer may have buffered here, in all its
+   * streams [2 × maxMessageBytes]. Over it, the stream is reset and counted
+   * (`frame-budget`). Bounds what one connection can pin in memory.
+   */
+  peerBufferBytes: undefined as number | undefined,
+  /** Bytes of unfinished frames all peers together may have buffered [max(32 MiB, 4 × maxMessageBytes)]. */
+  totalBufferBytes: undefined as number | undefined,
+  /**
+   * ms of message handling (decode, merge, SWIM) per event-loop turn before
+   * the node yields to timers, the admin API and other peers. Lower keeps the
+   * admin API snappier under a flood; higher handles a burst in fewer turns.
+   */
+  turnBudgetMs: 8,
+  /**
+   * Frames that may wait per peer before that peer's streams are paused
+   * (backpressure) and its gossip dropped (`inbox-full`).
+   */
+  inboxFrames: 512,
+}
 
 export interface ResolvedP2PHostOptions {
   fleet: string
@@ -59,6 +85,11 @@ export interface ResolvedP2PHostOptions {
   dialTimeoutMs: number
   identifyWaitMs: number
   mdnsIntervalMs: number
+  partialFrameTimeoutMs: number
+  peerBufferBytes: number
+  totalBufferBytes: number
+  turnBudgetMs: number
+  inboxFrames: number
   seedLookup: SeedLookup
   /** 32 bytes, or undefined for an open (unkeyed) host. */
   fleetKey: Uint8Array | undefined
@@ -107,6 +138,15 @@ export function resolveP2PHostOptions(options: P2PHostOptions): ResolvedP2PHostO
     throw new RangeError(`fleetKey must be 32 bytes (see parseFleetKey), got ${got}`)
   }
   const d = defaultP2PHostOptions
+  const maxMessageBytes = positiveInt('maxMessageBytes', options.maxMessageBytes, d.maxMessageBytes, 1024 * 1024 * 1024)
+  const peerBufferBytes = positiveInt('peerBufferBytes', options.peerBufferBytes, 2 * maxMessageBytes)
+  const totalBufferBytes = positiveInt('totalBufferBytes', options.totalBufferBytes, Math.max(32 * 1024 * 1024, 4 * maxMessageBytes))
+  if (peerBufferBytes < maxMessageBytes) {
+    throw new RangeError(`peerBufferBytes must be at least maxMessageBytes (${maxMessageBytes}), got ${peerBufferBytes}`)
+  }
+  if (totalBufferBytes < peerBufferBytes) {
+    throw new RangeError(`totalBufferBytes must be at least peerBufferBytes (${peerBufferBytes}), got ${totalBufferBytes}`)
+  }
   return {
     fleet,
     listenAddr: listenAddr(options.listen),
@@ -114,7 +154,12 @@ export function resolveP2PHostOptions(options: P2PHostOptions): ResolvedP2PHostO
     mdns,
     seedRefreshMs: positiveInt('seedRefreshMs', options.seedRefreshMs, d.seedRefreshMs),
     // 1 GiB: the length prefix and buffers are not meant for more.
-    maxMessageBytes: positiveInt('maxMessageBytes', options.maxMessageBytes, d.maxMessageBytes, 1024 * 1024 * 1024),
+    maxMessageBytes,
+    partialFrameTimeoutMs: positiveInt('partialFrameTimeoutMs', options.partialFrameTimeoutMs, d.partialFrameTimeoutMs),
+    peerBufferBytes,
+    totalBufferBytes,
+    turnBudgetMs: positiveInt('turnBudgetMs', options.turnBudgetMs, d.turnBudgetMs, 1000),
+    inboxFrames: positiveInt('inboxFrames', options.inboxFrames, d.inboxFrames),
     sendTimeoutMs: positiveInt('sendTimeoutMs', options.sendTimeoutMs, d.sendTimeoutMs),
     dialTimeoutMs: positiveInt('dialTimeoutMs', options.dialTimeoutMs, d.dialTimeoutMs),
     identifyWaitMs: positiveInt('identifyWaitMs', options.identifyWaitMs, d.identifyWaitMs),
