@@ -3,9 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AdminTarget, MeshView } from '../MeshApi.js'
 import { createAdminMetrics } from './AdminMetrics.js'
+import { DASHBOARD_HEADERS, DashboardAssets, DashboardMissingError } from './dashboardAssets.js'
 import { EventStreamHub } from './EventStreamHub.js'
 import { HttpError } from './HttpError.js'
 import { readJsonBody } from './readJsonBody.js'
+import { isSameOrigin } from './sameOrigin.js'
 
 export interface AdminServerOptions {
   /**
@@ -31,6 +33,8 @@ export interface AdminServerOptions {
   maxStreamBufferBytes?: number
   /** Add prom-client's default process metrics (CPU, memory, event loop, GC) to /metrics [true]. */
   processMetrics?: boolean
+  /** Folder of the built web dashboard [the package's dist/dashboard]. For tests. */
+  dashboardDir?: string
 }
 
 export interface AdminServer {
@@ -51,16 +55,18 @@ const BREAKER_PREFIX = /^\/v1\/breakers\//
 /**
  * Serve the admin HTTP API of DESIGN.md for `target` (a running mesh):
  * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
- * `GET /metrics`, `GET /healthz`. Errors are `{ error: { code, message } }`
- * with 400/403/404/405/413/500; nothing a client sends can crash the process.
- * Requests carrying an `Origin` header are refused (403): the API is for the
- * CLI and scrapers, and this stops a web page from steering breakers through
- * the operator's browser (CSRF, DNS rebinding).
+ * `GET /v1/stats`, `GET /metrics`, `GET /healthz`, and the web dashboard at `GET /`.
+ * Errors are `{ error: { code, message } }` with 400/403/404/405/413/500/503;
+ * nothing a client sends can crash the process. Requests carrying an `Origin`
+ * header other than the server's own are refused (403): the dashboard it
+ * serves may call the API, a page from another origin may not steer breakers
+ * through the operator's browser (CSRF).
  */
 export async function startAdminServer(target: AdminTarget, options: AdminServerOptions): Promise<AdminServer> {
   const opts = validate(options)
   const metrics = createAdminMetrics(target, { processMetrics: opts.processMetrics })
   const streams = new EventStreamHub(target, opts.heartbeatMs, opts.maxStreamBufferBytes)
+  const dashboard = new DashboardAssets(opts.dashboardDir)
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => fail(res, err))
@@ -78,8 +84,15 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     } catch {
       throw new HttpError(400, 'ERR_BAD_REQUEST', 'malformed request target')
     }
-    if (req.headers.origin !== undefined) {
-      throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'the admin API does not serve browsers (Origin header present)')
+    const origin = req.headers.origin
+    if (origin !== undefined && !isSameOrigin(origin, req.headers.host)) {
+      throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'the admin API serves only its own dashboard (Origin header of another site)')
+    }
+
+    if (DashboardAssets.handles(path)) {
+      allow(method, ['GET', 'HEAD'])
+      serveDashboard(res, path)
+      return
     }
 
     if (path === '/healthz') {
@@ -90,6 +103,11 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     if (path === '/v1/view') {
       allow(method, ['GET', 'HEAD'])
       sendJson(res, 200, target.view())
+      return
+    }
+    if (path === '/v1/stats') {
+      allow(method, ['GET', 'HEAD'])
+      sendJson(res, 200, target.stats())
       return
     }
     if (path === '/v1/events') {
@@ -128,6 +146,19 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     } catch (err) {
       throw asClientError(err)
     }
+  }
+
+  function serveDashboard(res: ServerResponse, path: string): void {
+    let asset
+    try {
+      asset = dashboard.get(path)
+    } catch (err) {
+      if (err instanceof DashboardMissingError) throw new HttpError(503, err.code, err.message)
+      throw err
+    }
+    if (asset === undefined) throw new HttpError(404, 'ERR_NOT_FOUND', `no such route: ${path}`)
+    res.writeHead(200, { ...DASHBOARD_HEADERS, 'content-type': asset.contentType, 'content-length': asset.body.length })
+    res.end(asset.body)
   }
 
   function entry(name: string): BreakerEntry | null {
@@ -231,6 +262,7 @@ interface ResolvedOptions {
   maxBodyBytes: number
   maxStreamBufferBytes: number
   processMetrics: boolean
+  dashboardDir: string | undefined
 }
 
 function validate(options: AdminServerOptions): ResolvedOptions {
@@ -244,6 +276,7 @@ function validate(options: AdminServerOptions): ResolvedOptions {
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
     maxStreamBufferBytes: options.maxStreamBufferBytes ?? 1024 * 1024,
     processMetrics: options.processMetrics ?? true,
+    dashboardDir: options.dashboardDir,
   }
   integerIn('heartbeatMs', resolved.heartbeatMs, 10, 3_600_000)
   integerIn('maxBodyBytes', resolved.maxBodyBytes, 1, 16 * 1024 * 1024)
