@@ -4,15 +4,15 @@
  * processes on 127.0.0.1. Skips, saying why, where no Chromium is installed
  * or the packages are not built. Screenshots go to test/artifacts/.
  */
-import { mkdirSync } from 'node:fs'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
+import type { MeshView } from '@breaker-mesh/mesh'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js'
-import { CLI_BUILT, CliNode, eventually } from '../helpers/cliNode.js'
+import { CLI_BUILT, CliNode } from '../helpers/cliNode.js'
 import { startTokenProxy } from '../helpers/tokenProxy.js'
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url))
@@ -110,6 +110,9 @@ describe.skipIf(SKIP !== null)(`the dashboard in headless Chromium${SKIP === nul
     expect(await page1.locator('tr[data-member="n1"]').innerText()).toContain('this node')
     await until(page1, 'n2 connected', `document.querySelector('tr[data-member="n2"]').textContent.includes('connected')`)
     expect(await page1.locator('.link').innerText()).toContain('live')
+    const view = (await (await fetch(`${n1.admin}/v1/view`)).json()) as MeshView
+    expect(view.members.find((m) => m.id === n1.id)?.via).toBe('self')
+    expect(view.members.find((m) => m.id === n2.id)?.via).toBe('direct')
   })
 
   it('a force-open clicked on node 1 shows open on node 3 without a reload', async () => {
@@ -127,7 +130,7 @@ describe.skipIf(SKIP !== null)(`the dashboard in headless Chromium${SKIP === nul
     expect(row).toContain('forced-open')
     expect(row).toContain('by n1')
     expect(row).toContain('browser test')
-    await until(page3, 'the transition in the timeline', `[...document.querySelectorAll('.timeline li[data-subject="payments-api"]')].some((li) => li.textContent.includes('open'))`)
+    await until(page3, 'the transition in the timeline', `document.querySelector('.timeline li[data-subject="payments-api"][data-to="open"]') !== null`)
     expect(await page3.evaluate('window.__loadedOnce === true')).toBe(true)
     await page3.screenshot({ path: `${ARTIFACTS}dashboard-n3.png`, fullPage: true })
   })
@@ -186,6 +189,7 @@ describe.skipIf(SKIP !== null)(`the dashboard in headless Chromium${SKIP === nul
     const overflow = await page1.evaluate('document.documentElement.scrollWidth')
     expect(overflow).toBeLessThanOrEqual(360)
     expect(await page1.locator('button[aria-label="force-open payments-api"]').isVisible()).toBe(true)
+    await page1.evaluate('window.scrollTo(0, 0)')
     await page1.screenshot({ path: `${ARTIFACTS}dashboard-360px.png` })
     await page1.setViewportSize({ width: 1400, height: 900 })
   })
@@ -215,8 +219,13 @@ describe.skipIf(SKIP !== null)(`the dashboard in headless Chromium${SKIP === nul
     await until(page1, 'n2 alive before the kill', memberStatus('n2', 'alive'))
     await n2.kill()
     await until(page1, 'n2 dead', memberStatus('n2', 'dead'))
-    await until(page1, 'n2 dead in the timeline', `[...document.querySelectorAll('.timeline li[data-subject="n2"]')].some((li) => li.textContent.includes('dead'))`)
+    await until(page1, 'n2 dead in the timeline', `document.querySelector('.timeline li[data-subject="n2"][data-to="dead"]') !== null`)
     expect(await page1.evaluate('window.__loadedOnce === true')).toBe(true)
     await page1.screenshot({ path: `${ARTIFACTS}dashboard.png`, fullPage: true })
+    // The same through the API: no connection to a dead member, so n1 knows it by gossip only.
+    const view = (await (await fetch(`${n1.admin}/v1/view`)).json()) as MeshView
+    const gone = view.members.find((m) => m.id === n2.id)
+    expect(gone).toMatchObject({ status: 'dead', via: 'gossip' })
+    expect(gone!.statusAgeMs).toBeGreaterThanOrEqual(0)
   })
 })

@@ -84,19 +84,3 @@ export class CliNode {
     clearTimeout(timer)
   }
 }
-
-/** Poll `probe` until it returns a value other than undefined, or fail after `timeoutMs` naming `what`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let lastError: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined) return value
-    } catch (err) {
-      lastError = err
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}

@@ -19,7 +19,7 @@ export function Timeline({ store }: { store: FleetStore }) {
       ) : (
         <ol class="timeline">
           {entries.map((e) => (
-            <li key={e.seq} data-kind={e.kind} data-subject={e.subject}>
+            <li key={e.seq} data-kind={e.kind} data-subject={e.subject} data-to={e.to}>
               <time class="muted">{formatClock(e.at)}</time>{' '}
               <span class="kind">{e.kind === 'breaker' ? 'breaker' : 'member'}</span>{' '}
               <strong class="subject">{e.subject}</strong>{' '}
