@@ -10,11 +10,13 @@ export interface BreakerRowProps {
   store: FleetStore
   now: number
   busy: boolean
+  /** Render the fleet-opinion cell (some breaker of the view has `fleet`). */
+  showFleet: boolean
   onAction: (action: BreakerAction, name: string) => void
 }
 
 /** One breaker: state, override, last change, age, local window, rate and trend, fleet opinion, actions. */
-export function BreakerRow({ breaker: b, store, now, busy, onAction }: BreakerRowProps) {
+export function BreakerRow({ breaker: b, store, now, busy, showFleet, onAction }: BreakerRowProps) {
   const rate = store.latestRate(b.name)
   const by = store.nameOf(b.version.origin)
   const change = `by ${by}${b.reason === '' ? '' : `: ${b.reason}`}`
@@ -65,9 +67,11 @@ export function BreakerRow({ breaker: b, store, now, busy, onAction }: BreakerRo
       <td data-label="trend" class="trend">
         <Sparkline points={store.ratesOf(b.name)} />
       </td>
-      <td data-label="fleet" class="fleet">
-        <FleetCell breaker={b} store={store} />
-      </td>
+      {showFleet ? (
+        <td data-label="fleet" class="fleet">
+          <FleetCell breaker={b} store={store} />
+        </td>
+      ) : null}
       <td data-label="actions" class="actions">
         {(['force-open', 'force-close', 'reset'] as const).map((action) => (
           <button

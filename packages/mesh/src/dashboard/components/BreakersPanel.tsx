@@ -24,6 +24,8 @@ export function BreakersPanel({ store, now, busy, reason, onReason, onAction }: 
   const [page, setPage] = useState(0)
   const breakers = store.view?.breakers ?? []
   const result = queryBreakers(breakers, { text, state, sort, page, pageSize: PAGE_SIZE }, (name) => store.latestRate(name)?.calls ?? 0)
+  // The fleet column only where the node reports per-member opinions.
+  const showFleet = breakers.some((b) => b.fleet !== undefined)
   const first = result.matched === 0 ? 0 : result.page * PAGE_SIZE + 1
   const last = result.page * PAGE_SIZE + result.rows.length
   return (
@@ -94,13 +96,13 @@ export function BreakersPanel({ store, now, busy, reason, onReason, onAction }: 
               <th title="this node's window: calls / failures / slow">local</th>
               <th>rate</th>
               <th>trend</th>
-              <th>fleet</th>
+              {showFleet ? <th>fleet</th> : null}
               <th>actions</th>
             </tr>
           </thead>
           <tbody>
             {result.rows.map((b) => (
-              <BreakerRow key={b.name} breaker={b} store={store} now={now} busy={busy.has(b.name)} onAction={onAction} />
+              <BreakerRow key={b.name} breaker={b} store={store} now={now} busy={busy.has(b.name)} showFleet={showFleet} onAction={onAction} />
             ))}
           </tbody>
         </table>
