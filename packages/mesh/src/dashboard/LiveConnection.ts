@@ -1,7 +1,8 @@
 /**
  * Keeps a FleetStore current: server-sent events from `/v1/events` patch it
  * as changes happen, and `/v1/view` + `/v1/stats` are read every `pollMs`
- * for what events do not carry (window counts, call counters, ages).
+ * (`largePollMs` for a large table) for what events do not carry (window
+ * counts, call counters, ages).
  * EventSource reconnects by itself after a dropped stream; when it opens
  * again the view is read at once, and differences go to the timeline as
  * seen on resync. Polling pauses while the tab is hidden.
@@ -14,8 +15,14 @@ import type { MeshEvent } from './types.js'
 export type LinkStatus = 'connecting' | 'live' | 'reconnecting' | 'offline'
 
 export interface LiveConnectionOptions {
-  /** How often view and stats are read, ms [2000]. Each read of 1,000 breakers is a few hundred kB. */
+  /** How often view and stats are read, ms [2000]. */
   pollMs?: number
+  /**
+   * Slower reads for large tables, ms [5000], once the view holds more than
+   * `largeTable` breakers [300]: a view of 1,000 breakers is ~360 kB of JSON.
+   */
+  largePollMs?: number
+  largeTable?: number
   /** Wait after an event before reading the full view, ms [250]; events in that time share one read. */
   settleMs?: number
 }
@@ -26,12 +33,15 @@ export class LiveConnection {
   problem: string | null = null
 
   private source: EventSource | null = null
-  private pollTimer: ReturnType<typeof setInterval> | null = null
+  private pollTimer: ReturnType<typeof setTimeout> | null = null
+  private stopped = false
   private settleTimer: ReturnType<typeof setTimeout> | null = null
   private reopenTimer: ReturnType<typeof setTimeout> | null = null
   private reading = false
   private streamLost = false
   private readonly pollMs: number
+  private readonly largePollMs: number
+  private readonly largeTable: number
   private readonly settleMs: number
   private readonly onStatus = new Set<() => void>()
 
@@ -41,6 +51,8 @@ export class LiveConnection {
     options: LiveConnectionOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 2000
+    this.largePollMs = options.largePollMs ?? 5000
+    this.largeTable = options.largeTable ?? 300
     this.settleMs = options.settleMs ?? 250
   }
 
@@ -52,17 +64,23 @@ export class LiveConnection {
   start(): void {
     this.open()
     void this.read(false)
-    this.pollTimer = setInterval(() => {
-      if (typeof document !== 'undefined' && document.hidden) return
-      void this.read(false)
-    }, this.pollMs)
+    this.schedulePoll()
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return
+    const large = (this.store.view?.breakers.length ?? 0) > this.largeTable
+    this.pollTimer = setTimeout(() => {
+      const hidden = typeof document !== 'undefined' && document.hidden
+      void (hidden ? Promise.resolve() : this.read(false)).finally(() => this.schedulePoll())
+    }, large ? this.largePollMs : this.pollMs)
   }
 
   stop(): void {
+    this.stopped = true
     this.source?.close()
     this.source = null
-    for (const timer of [this.settleTimer, this.reopenTimer]) if (timer !== null) clearTimeout(timer)
-    if (this.pollTimer !== null) clearInterval(this.pollTimer)
+    for (const timer of [this.settleTimer, this.reopenTimer, this.pollTimer]) if (timer !== null) clearTimeout(timer)
   }
 
   /** Read view and stats now (also after an action, to show its effect at once). */
@@ -85,7 +103,9 @@ export class LiveConnection {
       if (source.readyState === EventSource.CLOSED) {
         // The browser gave up (an error status, say): open a new stream a little later.
         this.source = null
-        this.reopenTimer = setTimeout(() => this.open(), 3000)
+        this.reopenTimer = setTimeout(() => {
+          if (!this.stopped) this.open()
+        }, 3000)
       }
       this.setStatus('reconnecting', 'event stream lost, reconnecting')
     }
