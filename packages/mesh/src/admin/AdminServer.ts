@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AdminTarget, MeshView } from '../MeshApi.js'
 import { createAdminMetrics } from './AdminMetrics.js'
-import { DASHBOARD_HEADERS, DashboardAssets, DashboardMissingError } from './dashboardAssets.js'
+import { DashboardAssets } from './dashboardAssets.js'
 import { EventStreamHub } from './EventStreamHub.js'
 import { HttpError } from './HttpError.js'
 import { readJsonBody } from './readJsonBody.js'
@@ -91,7 +91,7 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
 
     if (DashboardAssets.handles(path)) {
       allow(method, ['GET', 'HEAD'])
-      serveDashboard(res, path)
+      dashboard.respond(res, path)
       return
     }
 
@@ -146,19 +146,6 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     } catch (err) {
       throw asClientError(err)
     }
-  }
-
-  function serveDashboard(res: ServerResponse, path: string): void {
-    let asset
-    try {
-      asset = dashboard.get(path)
-    } catch (err) {
-      if (err instanceof DashboardMissingError) throw new HttpError(503, err.code, err.message)
-      throw err
-    }
-    if (asset === undefined) throw new HttpError(404, 'ERR_NOT_FOUND', `no such route: ${path}`)
-    res.writeHead(200, { ...DASHBOARD_HEADERS, 'content-type': asset.contentType, 'content-length': asset.body.length })
-    res.end(asset.body)
   }
 
   function entry(name: string): BreakerEntry | null {

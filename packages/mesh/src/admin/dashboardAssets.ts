@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
+import type { ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { HttpError } from './HttpError.js'
 
 /** One file of the dashboard, held in memory. */
 export interface DashboardAsset {
@@ -43,7 +45,9 @@ export const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
 export class DashboardAssets {
   private loaded: Map<string, DashboardAsset> | null = null
 
-  constructor(private readonly dir: string = DEFAULT_DASHBOARD_DIR) {}
+  constructor(private readonly dir: string = DEFAULT_DASHBOARD_DIR) {
+    if (typeof dir !== 'string' || dir === '') throw new RangeError(`dashboardDir must be a non-empty path, got ${String(dir)}`)
+  }
 
   /** Whether `path` is one of the dashboard's routes. */
   static handles(path: string): boolean {
@@ -58,6 +62,24 @@ export class DashboardAssets {
     if (!ROUTES.has(path)) return undefined
     this.loaded ??= this.load()
     return this.loaded.get(path)
+  }
+
+  /**
+   * Answer a request for `path` with its file. Throws HttpError 503
+   * (ERR_DASHBOARD_MISSING) when the bundle was not built, 404 for a path
+   * that is not the dashboard's.
+   */
+  respond(res: ServerResponse, path: string): void {
+    let asset: DashboardAsset | undefined
+    try {
+      asset = this.get(path)
+    } catch (err) {
+      if (err instanceof DashboardMissingError) throw new HttpError(503, err.code, err.message)
+      throw err
+    }
+    if (asset === undefined) throw new HttpError(404, 'ERR_NOT_FOUND', `no such route: ${path}`)
+    res.writeHead(200, { ...DASHBOARD_HEADERS, 'content-type': asset.contentType, 'content-length': asset.body.length })
+    res.end(asset.body)
   }
 
   private load(): Map<string, DashboardAsset> {
