@@ -13,7 +13,7 @@ import type { MeshView } from '@breaker-mesh/mesh'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js'
 import { CLI_BUILT, CliNode } from '../helpers/cliNode.js'
-import { startTokenProxy } from '../helpers/tokenProxy.js'
+import { startAdminProxy } from '../helpers/adminProxy.js'
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url))
 const DASHBOARD_BUILT = existsSync(fileURLToPath(new URL('../../packages/mesh/dist/dashboard/app.js', import.meta.url)))
@@ -136,7 +136,7 @@ describe.skipIf(SKIP !== null)(`the dashboard in headless Chromium${SKIP === nul
   })
 
   it('asks for the admin token when a change is refused (401), keeps it in memory only, and sends it', async () => {
-    const proxy = await startTokenProxy(n1.admin, 's3cret')
+    const proxy = await startAdminProxy(n1.admin, { token: 's3cret' })
     try {
       const page = await open(`${proxy.url}/`)
       await until(page, 'payments-api via the proxy', breakerState('payments-api', 'open'))
@@ -160,6 +160,37 @@ describe.skipIf(SKIP !== null)(`the dashboard in headless Chromium${SKIP === nul
       expect(proxy.refused).toBe(2)
       expect(proxy.accepted).toEqual(['Bearer s3cret', 'Bearer s3cret'])
       expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0)
+      await page.close()
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('shows per-member opinions ("k of n members see it failing") and the local-only flag where a node reports them', async () => {
+    // Nodes of this version do not report them yet: a proxy adds them to /v1/view as the contract will.
+    const proxy = await startAdminProxy(n1.admin, {
+      rewriteView(view) {
+        const entry = view['breakers'].find((b: { name: string }) => b.name === 'payments-api')
+        Object.assign(entry, {
+          decision: 'quorum',
+          isolated: false,
+          fleet: { failing: 2, fresh: 3, needed: 2, degraded: true },
+          opinions: [{ node: n2.id, verdict: 'failing', calls: 40, failures: 30, slow: 0, ageMs: 800 }],
+          localOnly: true,
+        })
+      },
+    })
+    try {
+      const page = await open(`${proxy.url}/`)
+      await until(page, 'the fleet cell', `document.querySelector('tr[data-breaker="payments-api"] .fleet')?.textContent.includes('2 of 3 members see it failing') === true`)
+      const row = await page.locator('tr[data-breaker="payments-api"]').innerText()
+      expect(row).toContain('quorum, needs 2')
+      expect(row).toContain('degraded')
+      expect(row).toContain('local only')
+      expect(await page.locator('tr[data-breaker="payments-api"] .fleet > span').getAttribute('title')).toContain('n2: failing (30/40 failed')
+      // Nothing of it where the node does not report it.
+      expect(await page1.locator('th', { hasText: 'fleet' }).count()).toBe(0)
+      expect(await page1.locator('tr[data-breaker="payments-api"]').innerText()).not.toContain('members see it failing')
       await page.close()
     } finally {
       await proxy.close()
