@@ -16,6 +16,8 @@ COPY packages/cli/bin packages/cli/bin
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
+# npm run build also bundles the web dashboard (into packages/mesh/dist/dashboard).
+COPY scripts/build-dashboard.mjs scripts/
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf packages/*/src packages/*/test packages/*/dist/.tsbuildinfo

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
-// Two projects: `unit` (pure logic, in-process, fake time: runs files in parallel)
-// and `integration` (real processes, real TCP, network namespaces: one file at a
+// Two projects: `unit` (pure logic, in-process, fake time, and the deploy/ file
+// checks: runs files in parallel) and `integration` (real processes, real TCP, network namespaces: one file at a
 // time, so a loaded 2-core machine runs at most one fleet at once).
 const INTEGRATION = ['test/**/*.test.ts', 'packages/*/src/**/*.process.test.ts', 'packages/cli/src/bin.test.ts']
 
@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'deploy/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', ...INTEGRATION],
         },
       },

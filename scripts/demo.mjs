@@ -2,14 +2,25 @@
 // `npm run demo`: five breaker-mesh nodes as separate processes on loopback, each
 // calling one flaky upstream through the breaker "upstream". The upstream starts
 // failing, one node trips, the fleet learns it; the upstream recovers, a single
-// node probes for the whole fleet, and everyone closes. Prints a timeline, then
-// stops every process it started.
+// node probes for the whole fleet, and everyone closes. Prints a timeline and the
+// URL of one node's web dashboard, then stops every process it started.
+//
+//   npm run demo               run the story once and exit
+//   npm run demo -- --keep     then keep the fleet up (the upstream fails for 10 s
+//                              every minute) until Ctrl-C: watch it in the dashboard
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/breaker-mesh.js', import.meta.url))
+const USAGE = 'usage: node scripts/demo.mjs [--keep]'
+const flags = process.argv.slice(2)
+if (flags.some((f) => f !== '--keep')) {
+  console.error(`demo: unknown argument ${flags.find((f) => f !== '--keep')}\n${USAGE}`)
+  process.exit(2)
+}
+const KEEP = flags.includes('--keep')
 const N = Number(process.env.DEMO_NODES ?? 5)
 const RPS = Number(process.env.DEMO_RPS ?? 10)
 const t0 = Date.now()
@@ -102,6 +113,7 @@ async function main() {
     return true
   }, 20_000, 'every node to see the whole fleet')
   say(`fleet up: ${N} nodes see each other (SWIM, profile local)`)
+  say(`dashboard of ${first.name}: ${first.admin}/  (every node serves one)`)
 
   const events = [] // { node, event, at }
   const abort = new AbortController()
@@ -143,6 +155,20 @@ async function main() {
   console.log(`\nsummary: trip → whole fleet open in ${(allOpenAt - trip.at).toFixed(0)} ms; ` +
     `${hitsWhileFailing} failing requests reached the upstream before every node stopped calling; ` +
     `${trials} probe request${trials === 1 ? '' : 's'} during recovery (without fleet-wide half-open: one per node, ${N}).`)
+  if (KEEP) await keepUp(first)
+}
+
+/** --keep: leave the fleet running, failing the upstream for 10 s a minute, until Ctrl-C. */
+async function keepUp(node) {
+  console.log(`\nthe fleet stays up: open ${node.admin}/ in a browser. Ctrl-C stops every node.`)
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50_000))
+    failing = true
+    say('upstream fails for 10 s')
+    await new Promise((r) => setTimeout(r, 10_000))
+    failing = false
+    say('upstream recovers')
+  }
 }
 
 async function shutdown(code) {

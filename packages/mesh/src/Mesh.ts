@@ -40,6 +40,9 @@ export class Mesh implements AdminTarget {
   private aloneBySeeds = false
   /** The admin API started with `createMesh({ admin })`, if any. */
   admin: AdminServer | undefined
+  /** When this node saw each member's status change, ms (performance.now()); for the view's `statusAgeMs`. */
+  private readonly memberSince = new Map<string, number>()
+  private readonly startedAt = performance.now()
 
   /** @internal use `createMesh()` */
   constructor(
@@ -106,6 +109,8 @@ export class Mesh implements AdminTarget {
   /** This node's view of the fleet: the `inspect --json` shape. */
   view(): MeshView {
     const table = this.node.table
+    const now = performance.now()
+    const connected = new Set(this.host.connectedPeers())
     return {
       node: { id: this.peerId, name: this.options.name, fleet: this.options.fleet, addrs: this.addrs() },
       members: this.node.swim.members().map((m) => ({
@@ -114,6 +119,8 @@ export class Mesh implements AdminTarget {
         status: m.status,
         incarnation: m.incarnation,
         addrs: [...m.addrs],
+        statusAgeMs: Math.round(now - (this.memberSince.get(m.id) ?? this.startedAt)),
+        via: m.id === this.peerId ? 'self' : connected.has(m.id) ? 'direct' : 'gossip',
       })),
       breakers: table.snapshot().map((r) => ({
         name: r.name,
@@ -256,6 +263,7 @@ export class Mesh implements AdminTarget {
   }
 
   private memberChanged(member: Member, previous: MemberStatus | null): void {
+    if (member.status !== previous) this.noteMemberSince(member.id)
     if (member.status === 'dead' && member.id !== this.peerId) {
       // Drop the connection to a member declared dead. Over a partition its TCP
       // connection would otherwise linger, retransmitting with exponential
@@ -272,6 +280,16 @@ export class Mesh implements AdminTarget {
       incarnation: member.incarnation,
       at: Date.now(),
     })
+  }
+
+  private noteMemberSince(id: string): void {
+    this.memberSince.set(id, performance.now())
+    // Members long dead are dropped from the SWIM table (a rolling deploy brings new ids): forget them here too.
+    const members = this.node.swim.members()
+    if (this.memberSince.size > members.length + 64) {
+      const known = new Set(members.map((m) => m.id))
+      for (const key of this.memberSince.keys()) if (!known.has(key)) this.memberSince.delete(key)
+    }
   }
 
   private emit(event: MeshEvent): void {

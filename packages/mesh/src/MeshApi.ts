@@ -7,7 +7,22 @@ import type { BreakerState, Override, MemberStatus } from '@breaker-mesh/core'
 
 export interface MeshView {
   node: { id: string; name: string; fleet: string; addrs: string[] }
-  members: Array<{ id: string; name: string; status: MemberStatus; incarnation: number; addrs: string[] }>
+  members: Array<{
+    id: string
+    name: string
+    status: MemberStatus
+    incarnation: number
+    addrs: string[]
+    /** Extra fields (not in the minimal contract, allowed by it): */
+    /** ms since this node saw the member's status change (or first heard of it), by this node's monotonic clock. */
+    statusAgeMs: number
+    /**
+     * How this node knows the member now: `self`; `direct`, it holds an open
+     * connection to it (probes and gossip reach it first-hand); `gossip`, no
+     * connection, known only from other members' reports.
+     */
+    via: 'self' | 'direct' | 'gossip'
+  }>
   breakers: Array<{
     name: string
     state: BreakerState

@@ -284,7 +284,7 @@ describe('startAdminServer', () => {
 
   it('unknown routes → 404, wrong methods → 405 with Allow', async () => {
     const { url } = await start()
-    for (const path of ['/', '/v1', '/v1/view/', '/v2/view', '/v1/breakers/a/explode', '/v1/breakers/a']) {
+    for (const path of ['/index.html', '/v1', '/v1/view/', '/v2/view', '/v1/breakers/a/explode', '/v1/breakers/a']) {
       const res = await fetch(`${url}${path}`, { method: 'POST' })
       expect(res.status, path).toBe(404)
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ERR_NOT_FOUND')

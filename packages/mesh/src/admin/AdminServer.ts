@@ -4,9 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AdminTarget, MeshView } from '../MeshApi.js'
 import { createAdminMetrics } from './AdminMetrics.js'
+import { DashboardAssets } from './dashboardAssets.js'
 import { EventStreamHub } from './EventStreamHub.js'
 import { HttpError } from './HttpError.js'
 import { readJsonBody } from './readJsonBody.js'
+import { isSameOrigin } from './sameOrigin.js'
 
 export interface AdminServerOptions {
   /**
@@ -37,6 +39,8 @@ export interface AdminServerOptions {
    * Reads (`/healthz`, `/readyz`, `/metrics`, `/v1/view`, `/v1/events`) stay open.
    */
   token?: string
+  /** Folder of the built web dashboard [the package's dist/dashboard]. For tests. */
+  dashboardDir?: string
 }
 
 export interface AdminServer {
@@ -57,19 +61,21 @@ const BREAKER_PREFIX = /^\/v1\/breakers\//
 /**
  * Serve the admin HTTP API (docs/ARCHITECTURE.md) for `target` (a running mesh):
  * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
- * `GET /metrics`, `GET /healthz` (liveness), `GET /readyz` (200 once synced).
- * Errors are `{ error: { code, message } }` with 400/401/403/404/405/413/500;
- * nothing a client sends can crash the process. With a `token`, a POST
- * without `Authorization: Bearer <token>` is answered 401 before its body is read.
- * Requests carrying an `Origin` header are refused (403): the API is for the
- * CLI and scrapers, and this stops a web page from steering breakers through
- * the operator's browser (CSRF, DNS rebinding).
+ * `GET /v1/stats`, `GET /metrics`, `GET /healthz` (liveness), `GET /readyz` (200 once
+ * synced), and the web dashboard at `GET /`. Errors are `{ error: { code, message } }`
+ * with 400/401/403/404/405/413/500/503; nothing a client sends can crash the
+ * process. With a `token`, a POST without `Authorization: Bearer <token>` is
+ * answered 401 before its body is read. Requests carrying an `Origin` header
+ * other than the server's own are refused (403): the dashboard it serves may
+ * call the API, a page from another origin may not steer breakers through the
+ * operator's browser (CSRF).
  */
 export async function startAdminServer(target: AdminTarget, options: AdminServerOptions): Promise<AdminServer> {
   const opts = validate(options)
   const metrics = createAdminMetrics(target, { processMetrics: opts.processMetrics })
   const streams = new EventStreamHub(target, opts.heartbeatMs, opts.maxStreamBufferBytes)
   const tokenDigest = opts.token === undefined ? undefined : digest(opts.token)
+  const dashboard = new DashboardAssets(opts.dashboardDir)
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => fail(res, err))
@@ -87,8 +93,15 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     } catch {
       throw new HttpError(400, 'ERR_BAD_REQUEST', 'malformed request target')
     }
-    if (req.headers.origin !== undefined) {
-      throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'the admin API does not serve browsers (Origin header present)')
+    const origin = req.headers.origin
+    if (origin !== undefined && !isSameOrigin(origin, req.headers.host)) {
+      throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'the admin API serves only its own dashboard (Origin header of another site)')
+    }
+
+    if (DashboardAssets.handles(path)) {
+      allow(method, ['GET', 'HEAD'])
+      dashboard.respond(res, path)
+      return
     }
 
     if (path === '/healthz') {
@@ -105,6 +118,11 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
     if (path === '/v1/view') {
       allow(method, ['GET', 'HEAD'])
       sendJson(res, 200, target.view())
+      return
+    }
+    if (path === '/v1/stats') {
+      allow(method, ['GET', 'HEAD'])
+      sendJson(res, 200, target.stats())
       return
     }
     if (path === '/v1/events') {
@@ -264,6 +282,7 @@ interface ResolvedOptions {
   maxStreamBufferBytes: number
   processMetrics: boolean
   token: string | undefined
+  dashboardDir: string | undefined
 }
 
 function validate(options: AdminServerOptions): ResolvedOptions {
@@ -278,6 +297,7 @@ function validate(options: AdminServerOptions): ResolvedOptions {
     maxStreamBufferBytes: options.maxStreamBufferBytes ?? 1024 * 1024,
     processMetrics: options.processMetrics ?? true,
     token: options.token,
+    dashboardDir: options.dashboardDir,
   }
   if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token.length === 0)) {
     throw new RangeError('token must be a non-empty string')
