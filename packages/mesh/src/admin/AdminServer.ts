@@ -72,7 +72,8 @@ const BREAKER_PREFIX = /^\/v1\/breakers\//
  * Serve the admin HTTP API (docs/ARCHITECTURE.md) for `target` (a running mesh):
  * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
  * `GET /metrics`, `GET /healthz` (liveness), `GET /readyz` (200 once synced).
- * Errors are `{ error: { code, message } }` with 400/401/403/404/405/413/500;
+ * Errors are `{ error: { code, message } }` with 400/401/403/404/405/413/500/503 (408 and 431,
+ * for a request too slow or with oversized headers, come without a body);
  * nothing a client sends can crash the process. With a `token`, a POST
  * without `Authorization: Bearer <token>` is answered 401 before its body is read.
  * Requests carrying an `Origin` header are refused (403): the API is for the

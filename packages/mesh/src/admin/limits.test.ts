@@ -77,6 +77,18 @@ describe('admin server limits', () => {
     expect(fake.calls).toEqual([])
   })
 
+  it('a client answered before its body arrived (401) and then too slow gets no 408 after that answer', async () => {
+    const fake = fakeAdminTarget()
+    const s = await start(fake, { headersTimeoutMs: 100, requestTimeoutMs: 300, token: 'tok-0123456789abcdef' })
+    const answer = await rawExchange(
+      s.port,
+      'POST /v1/breakers/a/force-open HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"reason":',
+    )
+    expect(answer.status).toBe(401)
+    expect(answer.text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 401'])
+    expect(fake.calls).toEqual([])
+  })
+
   it('an event stream outlives requestTimeoutMs and keeps delivering while a slow-loris client beside it is dropped', async () => {
     const fake = fakeAdminTarget()
     const requestTimeoutMs = 300

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { AdminCounters } from './AdminCounters.js'
 
@@ -111,6 +111,13 @@ export function applyAdminLimits(server: Server, limits: AdminLimits, counters: 
     counters.connections++
     socket.once('close', () => counters.connections--)
   })
+  // Sockets whose request was answered before its body arrived (401, 413): a 408 after that answer would be garbage.
+  const answeredEarly = new WeakSet<Socket>()
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    res.once('finish', () => {
+      if (!req.complete) answeredEarly.add(req.socket)
+    })
+  })
   server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
     let status = '400 Bad Request'
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
@@ -119,8 +126,11 @@ export function applyAdminLimits(server: Server, limits: AdminLimits, counters: 
     } else if (err.code === 'HPE_HEADER_OVERFLOW') {
       status = '431 Request Header Fields Too Large'
     }
+    // Write nothing after a response already sent or on its way (node's own rule): the client would read garbage.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+    const answered = inFlight?.headersSent === true || answeredEarly.has(socket)
     // Then destroy: the server allows half-open sockets, and a client that never ends its side would keep this one.
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy())
+    if (socket.writable && !answered) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy())
     else socket.destroy()
   })
 }
