@@ -7,6 +7,7 @@ import { UsageError } from './errors/UsageError.js'
 import {
   adminUrlArg,
   fleetArg,
+  hostNamesArg,
   hostPortArg,
   joinArg,
   listenArg,
@@ -153,6 +154,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         .env(`${ENV}ADMIN_TOKEN_FILE`)
         .argParser(tokenFileArg),
     )
+    .addOption(
+      new Option('--admin-allowed-hosts <names>', 'extra Host names the admin API answers to (service name, proxy); comma-separated')
+        .env(`${ENV}ADMIN_ALLOWED_HOSTS`)
+        .argParser(hostNamesArg),
+    )
     .addOption(new Option('--insecure', 'allow a non-loopback listen address without a fleet key, or admin API without a token'))
     .addOption(new Option('--profile <profile>', 'SWIM timing profile; local is fast, for tests and loopback fleets (default: "lan")').env(`${ENV}PROFILE`).choices(['lan', 'local']))
     .addOption(new Option('--target <url>', 'demo workload: GET this URL through the breaker').env(`${ENV}TARGET`).argParser(targetUrlArg))
@@ -185,6 +191,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             admin: opts['admin'] as HostPort,
             ...(fleetKey === undefined ? {} : { fleetKey }),
             ...(adminToken === undefined ? {} : { adminToken }),
+            ...(opts['adminAllowedHosts'] === undefined ? {} : { adminAllowedHosts: opts['adminAllowedHosts'] as string[] }),
             insecure,
             ...(opts['name'] === undefined ? {} : { name: opts['name'] as string }),
             ...(opts['fleet'] === undefined ? {} : { fleet: opts['fleet'] as string }),

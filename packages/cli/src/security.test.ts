@@ -87,6 +87,17 @@ describe('start: protected mode', () => {
     expect(bad.stderr).toContain('BREAKER_MESH_INSECURE')
   })
 
+  it('--admin-allowed-hosts and BREAKER_MESH_ADMIN_ALLOWED_HOSTS name extra Host values for the admin API', async () => {
+    expect((await cli(['start', '--listen', '127.0.0.1:0', '--admin-allowed-hosts', 'node1,admin.internal'])).code).toBe(0)
+    expect(started().adminAllowedHosts).toEqual(['node1', 'admin.internal'])
+    startMock.mockClear()
+    vi.stubEnv('BREAKER_MESH_ADMIN_ALLOWED_HOSTS', 'svc.ns.svc.cluster.local .example.com')
+    expect((await cli(['start', '--listen', '127.0.0.1:0'])).code).toBe(0)
+    expect(started().adminAllowedHosts).toEqual(['svc.ns.svc.cluster.local', '.example.com'])
+    const bad = await cli(['start', '--listen', '127.0.0.1:0', '--admin-allowed-hosts', 'a/b'])
+    expect(bad.code).toBe(2)
+  })
+
   it('loopback needs neither key nor token', async () => {
     expect((await cli(['start', '--listen', '127.0.0.1:0', '--admin', '[::1]:0'])).code).toBe(0)
   })

@@ -377,6 +377,7 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
         host: resolved.admin.listen.host,
         port: resolved.admin.listen.port,
         ...(resolved.admin.token === undefined ? {} : { token: resolved.admin.token }),
+        ...(resolved.admin.allowedHosts === undefined ? {} : { allowedHosts: resolved.admin.allowedHosts }),
       })
     } catch (err) {
       await mesh.stop()

@@ -136,8 +136,11 @@ export interface MeshOptions {
    * host:port ['127.0.0.1:7947']; with `token`, every mutating request needs
    * `Authorization: Bearer <token>` (16..4096 visible ASCII characters).
    * A `token` is required when `listen` is not loopback, unless `insecure`.
+   * `allowedHosts`: extra names clients may use for this node in `Host`
+   * (a service name, a proxy), beside its own addresses, loopback and
+   * `localhost`; other `Host` values get 403 (DNS-rebinding guard).
    */
-  admin?: { listen?: string; token?: string } | false
+  admin?: { listen?: string; token?: string; allowedHosts?: string[] } | false
   /**
    * Allow listening (p2p or admin) on a non-loopback address without a fleet
    * key or an admin token [false]. Anyone who can reach such a port can join

@@ -32,8 +32,10 @@ describe('resolveMeshOptions: protected mode', () => {
   it('refuses a non-loopback admin API without a token; takes one with', () => {
     expect(() => resolveMeshOptions({ listen: '127.0.0.1:0', admin: { listen: '0.0.0.0:0' } })).toThrow(/admin API on 0\.0\.0\.0:0 without a token/)
     const admin = resolveMeshOptions({ listen: '127.0.0.1:0', admin: { listen: '0.0.0.0:0', token: TOKEN } }).admin
-    expect(admin).toEqual({ listen: { host: '0.0.0.0', port: 0 }, token: TOKEN })
-    expect(resolveMeshOptions({ listen: '127.0.0.1:0', admin: {} }).admin).toEqual({ listen: { host: '127.0.0.1', port: 7947 }, token: undefined })
+    expect(admin).toEqual({ listen: { host: '0.0.0.0', port: 0 }, token: TOKEN, allowedHosts: undefined })
+    expect(resolveMeshOptions({ listen: '127.0.0.1:0', admin: {} }).admin).toEqual({ listen: { host: '127.0.0.1', port: 7947 }, token: undefined, allowedHosts: undefined })
+    expect(resolveMeshOptions({ listen: '127.0.0.1:0', admin: { allowedHosts: ['node1'] } }).admin?.allowedHosts).toEqual(['node1'])
+    expect(() => resolveMeshOptions({ listen: '127.0.0.1:0', admin: { allowedHosts: 'node1' as unknown as string[] } })).toThrow(/allowedHosts/)
     expect(resolveMeshOptions({ listen: '127.0.0.1:0', admin: false }).admin).toBeUndefined()
     expect(() => resolveMeshOptions({ listen: '127.0.0.1:0', admin: { token: 'short' } })).toThrow(/admin\.token must be 16\.\.4096/)
   })

@@ -19,7 +19,7 @@ export interface ResolvedMeshOptions {
   fleetKey: Uint8Array | undefined
   insecure: boolean
   /** The admin API to start with the node, if asked for. */
-  admin: { listen: HostPort; token: string | undefined } | undefined
+  admin: { listen: HostPort; token: string | undefined; allowedHosts: string[] | undefined } | undefined
 }
 
 const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -85,5 +85,9 @@ function resolveAdmin(admin: MeshOptions['admin']): ResolvedMeshOptions['admin']
   if (admin === null || typeof admin !== 'object') throw new RangeError(`admin must be an object or false, got ${String(admin)}`)
   const token = admin.token
   if (token !== undefined) checkAdminToken(token, 'admin.token')
-  return { listen: parseHostPort(admin.listen ?? DEFAULT_ADMIN_LISTEN, 'admin.listen'), token }
+  const allowedHosts = admin.allowedHosts
+  if (allowedHosts !== undefined && (!Array.isArray(allowedHosts) || allowedHosts.some((h) => typeof h !== 'string'))) {
+    throw new RangeError(`admin.allowedHosts must be an array of host names, got ${JSON.stringify(allowedHosts)}`)
+  }
+  return { listen: parseHostPort(admin.listen ?? DEFAULT_ADMIN_LISTEN, 'admin.listen'), token, allowedHosts }
 }

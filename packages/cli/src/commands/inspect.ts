@@ -2,6 +2,7 @@ import { AdminClient } from '../AdminClient.js'
 import type { CliIo } from '../CliIo.js'
 import { AdminResponseError } from '../errors/AdminResponseError.js'
 import { formatView } from '../format/formatView.js'
+import { printableJson } from '../format/printable.js'
 import { isMeshView } from '../isMeshView.js'
 
 export interface InspectOptions {
@@ -18,7 +19,7 @@ export async function inspect(options: InspectOptions, io: CliIo, now: () => num
     throw new AdminResponseError(200, 'ERR_BAD_RESPONSE', `the node at ${options.admin} answered with something that is not a view`)
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(view, null, 2)}\n`)
+    io.stdout.write(`${printableJson(view, 2)}\n`)
     return 0
   }
   io.stdout.write(formatView(view, now()))

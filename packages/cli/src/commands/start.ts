@@ -17,6 +17,8 @@ export interface StartOptions {
   fleetKey?: string
   /** Admin token, already checked. */
   adminToken?: string
+  /** Extra Host names the admin API answers to. */
+  adminAllowedHosts?: string[]
   /** Protected mode was waived (--insecure); the caller has warned. */
   insecure?: boolean
   profile?: 'lan' | 'local'
@@ -55,6 +57,7 @@ export async function start(options: StartOptions, io: CliIo): Promise<number> {
       admin: {
         listen: `${options.admin.host.includes(':') ? `[${options.admin.host}]` : options.admin.host}:${options.admin.port}`,
         ...(options.adminToken === undefined ? {} : { token: options.adminToken }),
+        ...(options.adminAllowedHosts === undefined ? {} : { allowedHosts: options.adminAllowedHosts }),
       },
     })
   } catch (err) {

@@ -2,6 +2,7 @@ import type { MeshEvent } from '@breaker-mesh/mesh'
 import { AdminClient } from '../AdminClient.js'
 import type { CliIo } from '../CliIo.js'
 import { formatEvent } from '../format/formatEvent.js'
+import { printableJson } from '../format/printable.js'
 import { isMeshView } from '../isMeshView.js'
 import { SseParser } from '../sse/SseParser.js'
 
@@ -42,7 +43,7 @@ export async function watch(options: WatchOptions, io: CliIo): Promise<number> {
           continue
         }
         if (options.json) {
-          io.stdout.write(`${JSON.stringify(event)}\n`)
+          io.stdout.write(`${printableJson(event)}\n`)
           continue
         }
         if (event.type === 'member' && typeof event.id === 'string' && typeof event.name === 'string') {

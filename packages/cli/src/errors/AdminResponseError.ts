@@ -1,3 +1,5 @@
+import { printable } from '../format/printable.js'
+
 /** The node answered, with an error (HTTP status ≥ 400) or with something unreadable. Exit code 1. */
 export class AdminResponseError extends Error {
   override readonly name = 'AdminResponseError'
@@ -8,9 +10,9 @@ export class AdminResponseError extends Error {
     readonly status: number,
     /** The node's error code, e.g. 'ERR_INVALID_BREAKER_NAME' ('ERR_BAD_RESPONSE' if unreadable). */
     readonly remoteCode: string,
-    /** The node's message, printed as is. */
+    /** The node's message, printed with control characters replaced (`printable`). */
     message: string,
   ) {
-    super(message)
+    super(printable(message))
   }
 }

@@ -14,7 +14,7 @@ export function formatEvent(event: MeshEvent, names: ReadonlyMap<string, string>
   const at = Number.isFinite(event.at) ? new Date(event.at).toISOString() : '-'
   if (event.type === 'member') {
     const change = event.previous ? `${event.previous} -> ${event.status}` : event.status
-    return `${at} member ${printable(event.name)} (${shortId(event.id)}) ${change}, incarnation ${event.incarnation}\n`
+    return `${printable(`${at} member ${printable(event.name)} (${shortId(event.id)}) ${change}, incarnation ${event.incarnation}`)}\n`
   }
   const change = event.previous && event.previous !== event.state ? `${event.previous} -> ${event.state}` : event.state
   const originName = names.get(event.origin)
@@ -26,5 +26,6 @@ export function formatEvent(event: MeshEvent, names: ReadonlyMap<string, string>
     event.concurrent ? 'concurrent' : '',
     event.reason ? JSON.stringify(printable(event.reason)) : '',
   ]
-  return `${parts.filter((p) => p !== '').join(' ')}\n`
+  // Names and reasons are made printable above; states, overrides and numbers come from the same untrusted JSON.
+  return `${printable(parts.filter((p) => p !== '').join(' '))}\n`
 }

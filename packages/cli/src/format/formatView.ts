@@ -33,7 +33,7 @@ export function formatView(view: MeshView, now: number): string {
       members.map((m) => [
         printable(m.name) + (m.id === view.node.id ? ' *' : ''),
         shortId(m.id),
-        m.status,
+        printable(m.status),
         String(m.incarnation),
         m.addrs.length === 0 ? '-' : printable(m.addrs.join(' ')),
       ]),
@@ -54,12 +54,12 @@ export function formatView(view: MeshView, now: number): string {
             .join(', ')
           return [
             printable(b.name),
-            b.state,
-            b.override ?? '-',
+            printable(b.state),
+            printable(b.override ?? '-'),
             who(b.version.origin),
             b.wallTime > 0 ? formatAge(now - b.wallTime) : '-',
-            String(b.local.calls),
-            String(b.local.failures),
+            printable(String(b.local.calls)),
+            printable(String(b.local.failures)),
             notes || '-',
             truncate(printable(b.reason)) || '-',
           ]
@@ -67,7 +67,8 @@ export function formatView(view: MeshView, now: number): string {
       ),
     )
   }
-  return `${lines.join('\n')}\n`
+  // Every field above is made printable; this catches any that a change forgets.
+  return `${lines.join('\n').split('\n').map(printable).join('\n')}\n`
 }
 
 function truncate(text: string): string {

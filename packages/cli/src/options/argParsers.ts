@@ -46,6 +46,16 @@ export function adminUrlArg(value: string): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 }
 
+/** `--admin-allowed-hosts`: host names or addresses, separated by commas or spaces. */
+export function hostNamesArg(value: string): string[] {
+  const names = value.split(/[\s,]+/).filter((s) => s !== '')
+  if (names.length === 0) throw new InvalidArgumentError('expected one or more host names')
+  for (const name of names) {
+    if (!/^\.?[A-Za-z0-9._:[\]-]{1,253}$/.test(name)) throw new InvalidArgumentError(`"${name}" is not a host name`)
+  }
+  return names
+}
+
 /**
  * `--join` seeds, accumulated over repeated flags and variadic values; each
  * value may hold several seeds separated by commas or spaces (as

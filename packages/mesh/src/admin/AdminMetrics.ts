@@ -1,5 +1,8 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { AdminTarget, MeshStats, MeshView } from '../MeshApi.js'
+import { ADMIN_REFUSALS } from './AdminCounters.js'
+import type { AdminCounters } from './AdminCounters.js'
+import { safeLabelValue, safeLabelValues } from './safeLabel.js'
 
 /** The Prometheus side of the admin server: one registry per server. */
 export interface AdminMetrics {
@@ -8,12 +11,26 @@ export interface AdminMetrics {
   render(): Promise<{ contentType: string; body: string }>
 }
 
+export interface AdminMetricsOptions {
+  /** Add prom-client's default process metrics. */
+  processMetrics: boolean
+  /** Breakers with their own series, busiest first [500]; the rest are only counted. */
+  maxBreakers?: number
+  /** The admin server's own counters (refusals, open connections and streams), if it has them. */
+  counters?: AdminCounters
+}
+
 const BREAKER_STATES = ['closed', 'open', 'half-open'] as const
 const MEMBER_STATUSES = ['alive', 'suspect', 'dead', 'left'] as const
+
+type BreakerStats = MeshStats['breakers'][number]
 
 interface Snapshot {
   stats: MeshStats
   view: MeshView
+  /** The breakers with their own series this scrape, with their label values and states. */
+  top: Array<{ label: string; stats: BreakerStats; state: string }>
+  omitted: number
 }
 
 /**
@@ -22,64 +39,100 @@ interface Snapshot {
  * Prometheus asks, so the numbers can never drift from what `inspect` shows.
  * Both are read once per scrape and shared by all metrics of that scrape.
  *
+ * Per-breaker series are capped at `maxBreakers`, the busiest first (local
+ * calls, then rejections, then name); `breaker_mesh_metrics_breakers_omitted`
+ * says how many were left out and `breaker_mesh_breakers{state}` counts all.
+ * Label values never carry a control or bidi character (`safeLabelValue`).
+ *
  * `processMetrics` adds prom-client's default process metrics (CPU, memory,
  * event-loop lag, GC); it costs an event-loop delay monitor for the life of
  * the process.
  */
-export function createAdminMetrics(target: AdminTarget, options: { processMetrics: boolean }): AdminMetrics {
+export function createAdminMetrics(target: AdminTarget, options: AdminMetricsOptions): AdminMetrics {
   const registry = new Registry()
+  const maxBreakers = options.maxBreakers ?? 500
   let current: Snapshot | null = null
-  const take = (): Snapshot => ({ stats: target.stats(), view: target.view() })
+  const take = (): Snapshot => {
+    const stats = target.stats()
+    const view = target.view()
+    const busiest = [...stats.breakers].sort(busiestFirst).slice(0, maxBreakers)
+    const states = new Map<string, string>(view.breakers.map((b) => [b.name, b.state]))
+    const labels = safeLabelValues(busiest.map((b) => b.name))
+    const top = busiest.map((b, i) => ({ label: labels[i] ?? '', stats: b, state: states.get(b.name) ?? b.state }))
+    return { stats, view, top, omitted: stats.breakers.length - top.length }
+  }
   // Inside render() all metrics share one snapshot; a direct registry.metrics() reads afresh.
   const snapshot = (): Snapshot => current ?? take()
   const registers = [registry]
 
   new Gauge({
     name: 'breaker_mesh_breaker_state',
-    help: 'Breaker state in this node\'s replicated table: 1 for the current state, 0 for the others.',
+    help: 'Breaker state in this node\'s replicated table: 1 for the current state, 0 for the others (busiest breakers only).',
     labelNames: ['breaker', 'state'] as const,
     registers,
     collect() {
       this.reset()
-      for (const breaker of snapshot().view.breakers) {
-        for (const state of BREAKER_STATES) this.set({ breaker: breaker.name, state }, breaker.state === state ? 1 : 0)
+      for (const { label, state: now } of snapshot().top) {
+        for (const state of BREAKER_STATES) this.set({ breaker: label, state }, now === state ? 1 : 0)
       }
     },
   })
 
   new Counter({
     name: 'breaker_mesh_breaker_transitions_total',
-    help: 'State changes of the breaker seen by this node.',
+    help: 'State changes of the breaker seen by this node (busiest breakers only).',
     labelNames: ['breaker'] as const,
     registers,
     collect() {
       this.reset()
-      for (const b of snapshot().stats.breakers) this.inc({ breaker: b.name }, b.transitions)
+      for (const { label, stats: b } of snapshot().top) this.inc({ breaker: label }, b.transitions)
     },
   })
 
   new Counter({
     name: 'breaker_mesh_calls_total',
-    help: 'Calls made through the breaker on this node, by result.',
+    help: 'Calls made through the breaker on this node, by result (busiest breakers only).',
     labelNames: ['breaker', 'result'] as const,
     registers,
     collect() {
       this.reset()
-      for (const b of snapshot().stats.breakers) {
-        this.inc({ breaker: b.name, result: 'ok' }, b.callsOk)
-        this.inc({ breaker: b.name, result: 'failure' }, b.callsFailed)
+      for (const { label, stats: b } of snapshot().top) {
+        this.inc({ breaker: label, result: 'ok' }, b.callsOk)
+        this.inc({ breaker: label, result: 'failure' }, b.callsFailed)
       }
     },
   })
 
   new Counter({
     name: 'breaker_mesh_rejections_total',
-    help: 'Calls this node refused at once because the breaker was not closed.',
+    help: 'Calls this node refused at once because the breaker was not closed (busiest breakers only).',
     labelNames: ['breaker'] as const,
     registers,
     collect() {
       this.reset()
-      for (const b of snapshot().stats.breakers) this.inc({ breaker: b.name }, b.rejections)
+      for (const { label, stats: b } of snapshot().top) this.inc({ breaker: label }, b.rejections)
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_breakers',
+    help: 'Breakers in this node\'s replicated table, by state (all of them, also those without their own series).',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      this.reset()
+      const counts = new Map<string, number>(BREAKER_STATES.map((s) => [s, 0]))
+      for (const b of snapshot().view.breakers) counts.set(b.state, (counts.get(b.state) ?? 0) + 1)
+      for (const [state, count] of counts) this.set({ state }, count)
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_metrics_breakers_omitted',
+    help: `Breakers left out of the per-breaker series of this scrape: only the ${maxBreakers} busiest (by calls, then rejections, then name) have their own.`,
+    registers,
+    collect() {
+      this.set(snapshot().omitted)
     },
   })
 
@@ -116,7 +169,7 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
     registers,
     collect() {
       this.reset()
-      for (const [reason, count] of Object.entries(snapshot().stats.gossip.dropped)) this.inc({ reason }, count)
+      for (const [reason, count] of Object.entries(snapshot().stats.gossip.dropped)) this.inc({ reason: safeLabelValue(reason) }, count)
     },
   })
 
@@ -186,6 +239,8 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
     },
   })
 
+  if (options.counters) adminServerMetrics(options.counters, registers)
+
   if (options.processMetrics) collectDefaultMetrics({ register: registry })
 
   return {
@@ -201,4 +256,44 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
       }
     },
   }
+}
+
+/** Local calls, then rejections, both descending, then name ascending (a stable, total order). */
+function busiestFirst(a: BreakerStats, b: BreakerStats): number {
+  const calls = b.callsOk + b.callsFailed - (a.callsOk + a.callsFailed)
+  if (calls !== 0) return calls
+  if (a.rejections !== b.rejections) return b.rejections - a.rejections
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+}
+
+/** The admin server's own health: refusals by reason, open connections and event streams. */
+function adminServerMetrics(counters: AdminCounters, registers: Registry[]): void {
+  new Counter({
+    name: 'breaker_mesh_admin_refused_total',
+    help:
+      'Admin API clients refused, by reason: forbidden-host (Host does not name this node: DNS rebinding), ' +
+      'max-connections, max-event-streams, request-timeout (headers or body too slow: slow-loris).',
+    labelNames: ['reason'] as const,
+    registers,
+    collect() {
+      this.reset()
+      for (const reason of ADMIN_REFUSALS) this.inc({ reason }, counters.refused[reason])
+    },
+  })
+  new Gauge({
+    name: 'breaker_mesh_admin_connections',
+    help: 'Open connections to the admin API, event streams included.',
+    registers,
+    collect() {
+      this.set(counters.connections)
+    },
+  })
+  new Gauge({
+    name: 'breaker_mesh_admin_event_streams',
+    help: 'Open /v1/events streams.',
+    registers,
+    collect() {
+      this.set(counters.eventStreams)
+    },
+  })
 }

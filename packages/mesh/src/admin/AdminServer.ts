@@ -1,16 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import type { AdminTarget, MeshView } from '../MeshApi.js'
+import { AdminCounters } from './AdminCounters.js'
 import { createAdminMetrics } from './AdminMetrics.js'
 import { DashboardAssets } from './dashboardAssets.js'
 import { EventStreamHub } from './EventStreamHub.js'
+import { createHostCheck, validateAllowedHosts } from './hostCheck.js'
+import type { HostCheck } from './hostCheck.js'
 import { HttpError } from './HttpError.js'
+import { applyAdminLimits, resolveAdminLimits, serverOptions } from './limits.js'
+import type { AdminLimits, AdminLimitsOptions } from './limits.js'
 import { readJsonBody } from './readJsonBody.js'
 import { isSameOrigin } from './sameOrigin.js'
 
-export interface AdminServerOptions {
+export interface AdminServerOptions extends AdminLimitsOptions {
   /**
    * Interface to bind. Keep it on loopback (the CLI's default is 127.0.0.1)
    * unless a `token` is set: the API can force breakers open fleet-wide.
@@ -41,6 +45,16 @@ export interface AdminServerOptions {
   token?: string
   /** Folder of the built web dashboard [the package's dist/dashboard]. For tests. */
   dashboardDir?: string
+  /**
+   * Extra names (or addresses) clients may use for this node in `Host` [[]]:
+   * a Kubernetes service name, a proxy's name; `.example.com` allows the
+   * name and every subdomain. Requests are served only when `Host` names
+   * the server (DNS-rebinding guard, see `hostCheck.ts`): the bound address,
+   * any local interface address for a wildcard bind, loopback, `localhost`,
+   * the machine's host name for a wildcard bind, and these. Anything else →
+   * 403 ERR_FORBIDDEN_HOST. At most 64 entries.
+   */
+  allowedHosts?: string[]
 }
 
 export interface AdminServer {
@@ -63,29 +77,37 @@ const BREAKER_PREFIX = /^\/v1\/breakers\//
  * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
  * `GET /v1/stats`, `GET /metrics`, `GET /healthz` (liveness), `GET /readyz` (200 once
  * synced), and the web dashboard at `GET /`. Errors are `{ error: { code, message } }`
- * with 400/401/403/404/405/413/500/503; nothing a client sends can crash the
- * process. With a `token`, a POST without `Authorization: Bearer <token>` is
- * answered 401 before its body is read. Requests carrying an `Origin` header
- * other than the server's own are refused (403): the dashboard it serves may
- * call the API, a page from another origin may not steer breakers through the
- * operator's browser (CSRF).
+ * with 400/401/403/404/405/413/500/503 (408 and 431, for a request too slow or
+ * with oversized headers, come without a body); nothing a client sends can
+ * crash the process. With a `token`, a POST without `Authorization: Bearer
+ * <token>` is answered 401 before its body is read. A request whose `Host`
+ * does not name this server is refused (403 ERR_FORBIDDEN_HOST) before
+ * anything else (DNS rebinding). Requests carrying an `Origin` header other
+ * than the server's own are refused (403): the dashboard it serves may call
+ * the API, a page from another origin may not steer breakers through the
+ * operator's browser (CSRF). Connections, event streams and the time to send
+ * a request are bounded (`AdminLimitsOptions`); every refusal is counted in /metrics.
  */
 export async function startAdminServer(target: AdminTarget, options: AdminServerOptions): Promise<AdminServer> {
   const opts = validate(options)
-  const metrics = createAdminMetrics(target, { processMetrics: opts.processMetrics })
-  const streams = new EventStreamHub(target, opts.heartbeatMs, opts.maxStreamBufferBytes)
+  const { limits } = opts
+  const counters = new AdminCounters()
+  const metrics = createAdminMetrics(target, { processMetrics: opts.processMetrics, maxBreakers: limits.maxMetricsBreakers, counters })
+  const streams = new EventStreamHub(target, opts.heartbeatMs, opts.maxStreamBufferBytes, limits.maxEventStreams, counters)
   const tokenDigest = opts.token === undefined ? undefined : digest(opts.token)
   const dashboard = new DashboardAssets(opts.dashboardDir)
+  let hostCheck: HostCheck | undefined // set once listening: it needs the bound address
 
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(limits), (req, res) => {
     handle(req, res).catch((err: unknown) => fail(res, err))
   })
-  server.on('clientError', (_err: Error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n')
-    else socket.destroy()
-  })
+  applyAdminLimits(server, limits, counters)
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostCheck?.allows(req.headers.host)) {
+      counters.refuse('forbidden-host')
+      throw new HttpError(403, 'ERR_FORBIDDEN_HOST', forbiddenHostMessage(req.headers.host))
+    }
     const method = req.method ?? 'GET'
     let path: string
     try {
@@ -192,6 +214,11 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
 
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : opts.port
+  hostCheck = createHostCheck({
+    bindHost: opts.host,
+    boundAddress: typeof address === 'object' && address !== null ? address.address : opts.host,
+    allowedHosts: opts.allowedHosts,
+  })
   let closing: Promise<void> | undefined
 
   return {
@@ -211,6 +238,12 @@ export async function startAdminServer(target: AdminTarget, options: AdminServer
 /** Fixed-length digests, so the comparison takes the same time whatever the lengths. */
 function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest()
+}
+
+function forbiddenHostMessage(host: string | undefined): string {
+  if (host === undefined) return 'a request must carry a Host header naming this node'
+  const shown = JSON.stringify(host.length > 100 ? `${host.slice(0, 100)}…` : host)
+  return `Host ${shown} does not name this node (DNS-rebinding guard); if it is one of its names, add it to allowedHosts`
 }
 
 function allow(method: string, allowed: string[]): void {
@@ -239,8 +272,9 @@ function asClientError(err: unknown): unknown {
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers })
-  res.end(body)
+  const bytes = Buffer.from(body, 'utf8')
+  res.writeHead(status, { 'content-type': contentType, 'content-length': bytes.length, ...headers })
+  res.end(bytes)
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -283,6 +317,8 @@ interface ResolvedOptions {
   processMetrics: boolean
   token: string | undefined
   dashboardDir: string | undefined
+  allowedHosts: string[]
+  limits: AdminLimits
 }
 
 function validate(options: AdminServerOptions): ResolvedOptions {
@@ -298,6 +334,8 @@ function validate(options: AdminServerOptions): ResolvedOptions {
     processMetrics: options.processMetrics ?? true,
     token: options.token,
     dashboardDir: options.dashboardDir,
+    allowedHosts: validateAllowedHosts(options.allowedHosts),
+    limits: resolveAdminLimits(options),
   }
   if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token.length === 0)) {
     throw new RangeError('token must be a non-empty string')

@@ -1,5 +1,13 @@
 import type { ServerResponse } from 'node:http'
 import type { AdminTarget, MeshEvent } from '../MeshApi.js'
+import type { AdminCounters } from './AdminCounters.js'
+import { HttpError } from './HttpError.js'
+
+interface Client {
+  send(chunk: string): void
+  end(): void
+  destroy(): void
+}
 
 /**
  * The server-sent-event clients of `GET /v1/events`. Each client gets
@@ -7,15 +15,21 @@ import type { AdminTarget, MeshEvent } from '../MeshApi.js'
  * comment line every `heartbeatMs` so that proxies and NATs keep an idle
  * stream open. A client is unsubscribed as soon as its connection closes; one
  * that stops reading is dropped once `maxBufferedBytes` pile up, so a stuck
- * `watch` cannot grow the node's memory.
+ * `watch` cannot grow the node's memory. At most `maxClients` streams are
+ * open at once: one more is answered 503 with `retry-after` and counted.
+ * The hub holds one subscription to the target while any client is open and
+ * serialises each event once for all of them.
  */
 export class EventStreamHub {
-  private readonly clients = new Set<() => void>()
+  private readonly clients = new Set<Client>()
+  private unsubscribe: (() => void) | undefined
 
   constructor(
     private readonly target: AdminTarget,
     private readonly heartbeatMs: number,
     private readonly maxBufferedBytes: number,
+    private readonly maxClients: number = Number.POSITIVE_INFINITY,
+    private readonly counters?: AdminCounters,
   ) {}
 
   /** Open clients, for tests and diagnostics. */
@@ -23,7 +37,17 @@ export class EventStreamHub {
     return this.clients.size
   }
 
+  /** Throws HttpError 503 (ERR_TOO_MANY_EVENT_STREAMS) before writing anything when `maxClients` are open. */
   attach(res: ServerResponse): void {
+    if (this.clients.size >= this.maxClients) {
+      this.counters?.refuse('max-event-streams')
+      throw new HttpError(
+        503,
+        'ERR_TOO_MANY_EVENT_STREAMS',
+        `this node serves at most ${this.maxClients} event streams at once; retry later`,
+        { 'retry-after': '5' },
+      )
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -41,14 +65,6 @@ export class EventStreamHub {
       }
       res.write(chunk)
     }
-    const unsubscribe = this.target.onEvent((event: MeshEvent) => {
-      try {
-        send(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
-      } catch {
-        // A listener must never throw into the mesh's emitter.
-        res.destroy()
-      }
-    })
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), this.heartbeatMs)
     heartbeat.unref()
 
@@ -56,14 +72,22 @@ export class EventStreamHub {
       if (closed) return
       closed = true
       clearInterval(heartbeat)
-      unsubscribe()
-      this.clients.delete(end)
+      this.clients.delete(client)
+      this.changed()
     }
-    const end = (): void => {
-      cleanup()
-      res.end()
+    const client: Client = {
+      send,
+      end: () => {
+        cleanup()
+        res.end()
+      },
+      destroy: () => {
+        cleanup()
+        res.destroy()
+      },
     }
-    this.clients.add(end)
+    this.clients.add(client)
+    this.changed()
     // Not req 'close': since Node 16 it fires as soon as the request body is read.
     res.on('close', cleanup)
     res.on('error', cleanup)
@@ -71,6 +95,34 @@ export class EventStreamHub {
 
   /** End every stream (server shutdown). */
   closeAll(): void {
-    for (const end of [...this.clients]) end()
+    for (const client of [...this.clients]) client.end()
+  }
+
+  /** Subscribe while any client is open, unsubscribe when the last leaves; keep the gauge current. */
+  private changed(): void {
+    if (this.counters) this.counters.eventStreams = this.clients.size
+    if (this.clients.size > 0 && this.unsubscribe === undefined) {
+      this.unsubscribe = this.target.onEvent((event) => this.broadcast(event))
+    } else if (this.clients.size === 0 && this.unsubscribe !== undefined) {
+      this.unsubscribe()
+      this.unsubscribe = undefined
+    }
+  }
+
+  private broadcast(event: MeshEvent): void {
+    // A listener must never throw into the mesh's emitter.
+    let chunk: string
+    try {
+      chunk = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+    } catch {
+      return
+    }
+    for (const client of [...this.clients]) {
+      try {
+        client.send(chunk)
+      } catch {
+        client.destroy()
+      }
+    }
   }
 }
