@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { RecordPayload } from './BreakerRecord.js'
 import { BreakerTable } from './BreakerTable.js'
 import { InvalidBreakerNameError } from './InvalidBreakerNameError.js'
+import { isBreakerName } from './assertBreakerName.js'
 import { TableFullError } from './TableFullError.js'
 
 const closed: RecordPayload = { state: 'closed', override: null, cooldownMs: 5_000, openCount: 0, prober: null, reason: '' }
@@ -55,6 +56,26 @@ describe('BreakerTable.write', () => {
     }
     expect(t.write('x'.repeat(128), open, T0).name).toHaveLength(128)
     expect(t.size).toBe(1)
+  })
+
+  it('accepts exactly letters, digits and . _ - : / @ in names', () => {
+    const t = new BreakerTable({ self: 'a' })
+    for (const name of ['payments-api', 'db.internal:5432', 's3/eu-west-1', 'svc@region', 'A_Z.0-9:/@']) {
+      expect(t.write(name, open, T0).name).toBe(name)
+    }
+    const bad = ['with space', 'tab\there', 'bell\u0007', 'esc\u001b[31m', 'bidi\u202eevil', 'café', 'quote"', 'a\nb', 'emoji😀', 'back\\slash', '%41']
+    for (const name of bad) {
+      expect(() => t.write(name, open, T0)).toThrow(InvalidBreakerNameError)
+      expect(isBreakerName(name)).toBe(false)
+    }
+    // The message never carries the raw control or bidi character.
+    try {
+      t.write('esc\u001b[31m\u202e', open, T0)
+    } catch (err) {
+      expect((err as Error).message).not.toMatch(/[\u0000-\u001f\u007f-\uffff]/)
+      expect((err as Error).message).toContain('\\u001b')
+    }
+    expect(t.size).toBe(5)
   })
 
   it('rejects a payload peers would refuse, naming the field', () => {

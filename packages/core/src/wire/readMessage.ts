@@ -1,6 +1,7 @@
 import type { VClock } from '../clock/VectorClock.js'
 import type { Member, MemberStatus } from '../membership/Member.js'
 import type { BreakerRecord, BreakerState, Override } from '../table/BreakerRecord.js'
+import { BREAKER_NAME_PATTERN } from '../table/assertBreakerName.js'
 import { Fault } from './Fault.js'
 import { LAYOUT } from './layout.js'
 import {
@@ -151,7 +152,7 @@ function readRecord(r: MsgpackReader, ids: readonly string[]): BreakerRecord {
   r.tuple('', LAYOUT.recordLength, 'a record')
   // property values are evaluated in source order, which is the wire order
   return {
-    name: r.string('name', 1, L.maxNameLength, true),
+    name: readName(r, 'name'),
     state: readState(r),
     override: readOverride(r),
     cooldownMs: nonNegative(r, 'cooldownMs'),
@@ -249,7 +250,7 @@ function readDigest(r: MsgpackReader, ids: readonly string[]): DigestEntry[] {
   for (let i = 0; i < n; i++) {
     try {
       r.tuple('', LAYOUT.digestEntryLength, 'a digest entry [name, lamport, origin]')
-      const name = r.string('name', 1, L.maxNameLength, true)
+      const name = readName(r, 'name')
       const lamport = r.uint('lamport')
       out[i] = [name, lamport, idRef(r, ids, 'origin')]
     } catch (e) {
@@ -264,12 +265,21 @@ function readNames(r: MsgpackReader, field: string, max: number): string[] {
   const out = new Array<string>(n)
   for (let i = 0; i < n; i++) {
     try {
-      out[i] = r.string('', 1, L.maxNameLength, true)
+      out[i] = readName(r, '')
     } catch (e) {
       throw Fault.within(e, `${field}[${i}]`)
     }
   }
   return out
+}
+
+/** A breaker name: 1..maxNameLength characters of `BREAKER_NAME_PATTERN` (`bad-name` otherwise). */
+function readName(r: MsgpackReader, field: string): string {
+  const name = r.string(field, 1, L.maxNameLength, true)
+  if (!BREAKER_NAME_PATTERN.test(name)) {
+    throw new Fault('bad-name', field, 'a breaker name is letters, digits and . _ - : / @ only')
+  }
+  return name
 }
 
 function nonNegative(r: MsgpackReader, field: string): number {
