@@ -1,9 +1,15 @@
+import { DEFAULT_LEAP_LIMITS, LeapBudget, validateLeapLimits } from '../clock/LeapBudget.js'
+import type { LeapLimits } from '../clock/LeapBudget.js'
 import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
 import type { SwimMessage, Update } from '../wire/messages.js'
+import { MessageSize } from '../wire/wireSize.js'
 import { Awareness } from './awareness.js'
 import { BroadcastQueue } from './BroadcastQueue.js'
+import { Introductions } from './Introductions.js'
 import type { Member } from './Member.js'
 import { isLive, MemberTable } from './memberTable.js'
+import type { MemberEntry } from './memberTable.js'
+import { Reconnects } from './reconnects.js'
 import { supersedes } from './precedence.js'
 import { ProbeOrder } from './probeOrder.js'
 import { sample } from './random.js'
@@ -31,7 +37,29 @@ export interface SwimOptions {
   readonly now: number
   /** Source of randomness in [0, 1) (probe order, helpers, gossip targets). Default `Math.random`. */
   readonly random?: () => number
+  /**
+   * Most members listed, self and dead or left ones included (default 1,024).
+   * A new member past it is refused and counted (`member-cap`), unless it
+   * reached us itself: then the oldest unconfirmed member, else the member
+   * gone longest, makes room. Costs about 1 KB a member.
+   */
+  readonly maxMembers?: number
+  /** Whether `id` can be a member's id (the runtime checks it is a peer id). Default: any. Refused: `bad-member-id`. */
+  readonly isValidNodeId?: (id: NodeId) => boolean
+  /** How far a member's incarnation may move forward at once and per second (see `LeapBudget`). Default 2^40, 2^16/s. */
+  readonly incarnationLimits?: LeapLimits
+  /** Called for each refused member update, with the reason (`bad-member-id`, `member-cap`, `incarnation-leap`). */
+  readonly onDrop?: (reason: string) => void
 }
+
+/** Default `SwimOptions.maxMembers`. */
+export const DEFAULT_MAX_MEMBERS = 1024
+
+/** Unconfirmed members pinged per probe interval (see `Introductions`). */
+const INTRODUCTIONS_PER_ROUND = 8
+
+/** Most bytes of piggybacked updates on one SWIM message: a record wider than this travels by gossip and push-pull only. */
+export const PIGGYBACK_BYTES = 64 * 1024
 
 /** The probe in flight. */
 interface Probe {
@@ -84,6 +112,14 @@ const SEQ_MODULUS = 2 ** 32
  *   messages in the wire format, a probe whose ack came late (after the
  *   timeout, before the end of the interval) leaves the score unchanged.
  *
+ * - Confirmation: a member only others told us about is unconfirmed until we
+ *   hear from it directly (a message whose transport sender it is) or reach
+ *   it with an introduction ping (`Introductions`); until then it is listed
+ *   but not probed, asked for help, gossiped to, counted in N, returned by
+ *   `aliveIds` or passed on. One that does not answer is forgotten.
+ * - Bounds: at most `maxMembers` listed; ids checked by `isValidNodeId`;
+ *   incarnations may not leap (`LeapBudget`); refusals go to `onDrop`.
+ *
  * Members that only appear as a message's `from` are not added; new members are
  * learned from alive updates and `mergeMembers`. Received records are handed to
  * `onRecord` listeners and not re-queued: the caller re-queues (`enqueueRecord`)
@@ -109,6 +145,14 @@ export class Swim {
   private hasLeft = false
   private readonly awareness: Awareness
   private readonly events = new SwimEvents()
+  private readonly maxMembers: number
+  private readonly isValidNodeId: (id: NodeId) => boolean
+  private readonly leapLimits: LeapLimits
+  private readonly onDrop: (reason: string) => void
+  private readonly selfIncarnations: LeapBudget
+  private readonly introductions = new Introductions(INTRODUCTIONS_PER_ROUND)
+  private readonly reconnects: Reconnects
+  private forgotten = 0
 
   constructor(options: SwimOptions) {
     const { self, now } = options
@@ -118,6 +162,16 @@ export class Swim {
     if (!Number.isFinite(now)) throw new RangeError(`Swim now must be a finite number, got ${String(now)}`)
     this.config = validateSwimConfig(options.config)
     this.random = options.random ?? Math.random
+    const maxMembers = options.maxMembers ?? DEFAULT_MAX_MEMBERS
+    if (!Number.isSafeInteger(maxMembers) || maxMembers < 2) {
+      throw new RangeError(`Swim maxMembers must be an integer ≥ 2, got ${String(maxMembers)}`)
+    }
+    this.maxMembers = maxMembers
+    this.isValidNodeId = options.isValidNodeId ?? (() => true)
+    this.leapLimits = validateLeapLimits(options.incarnationLimits ?? DEFAULT_LEAP_LIMITS, 'Swim')
+    this.onDrop = options.onDrop ?? (() => {})
+    this.selfIncarnations = new LeapBudget(this.leapLimits)
+    this.reconnects = new Reconnects(this.config)
     this.awareness = new Awareness(this.config.awarenessMaxMultiplier)
     this.self = self.id
     this.order = new ProbeOrder(this.random)
@@ -152,16 +206,38 @@ export class Swim {
     return this.awareness.score
   }
 
-  /** Every known member, self included (dead and left ones until they are forgotten). */
+  /** Every listed member, self included (dead and left ones until they are forgotten, unconfirmed ones too). */
   members(): Member[] {
     return Array.from(this.table.values(), (entry) => entry.member)
+  }
+
+  /** The members this node vouches for: the confirmed ones (what it sends in a push-pull). */
+  sharedMembers(): Member[] {
+    const out: Member[] = []
+    for (const entry of this.table.values()) if (entry.confirmed) out.push(entry.member)
+    return out
   }
 
   member(id: NodeId): Member | undefined {
     return this.table.get(id)?.member
   }
 
-  /** Alive and suspect members, self included (until it left): the probe and prober candidates. */
+  /** Whether `id` is listed and confirmed (heard from directly). */
+  isConfirmed(id: NodeId): boolean {
+    return this.table.get(id)?.confirmed === true
+  }
+
+  /** Unconfirmed members listed now. */
+  get unconfirmedCount(): number {
+    return this.table.unconfirmedCount
+  }
+
+  /** Unconfirmed members forgotten because they did not answer their introduction ping. */
+  get forgottenUnconfirmed(): number {
+    return this.forgotten
+  }
+
+  /** Confirmed alive and suspect members, self included (until it left): the probe and prober candidates. */
   aliveIds(): NodeId[] {
     return this.table.ids(isLive)
   }
@@ -172,6 +248,7 @@ export class Swim {
     const out: Outgoing[] = []
     this.expireSuspicions(now, out)
     this.runProbe(now, out)
+    this.runIntroductions(now, out)
     this.runGossip(now, out)
     this.relays.expire(now)
     for (const id of this.table.gone()) {
@@ -182,12 +259,18 @@ export class Swim {
     return out
   }
 
-  /** Handle one decoded message: apply its updates, answer pings, serve ping-reqs, relay acks. */
-  receive(message: SwimMessage, now: number): Outgoing[] {
+  /**
+   * Handle one decoded message: apply its updates, answer pings, serve
+   * ping-reqs, relay acks. `sender` is who the transport says sent it (an
+   * authenticated peer id); it alone confirms members. Default
+   * `message.from`, for callers whose transport vouches for it.
+   */
+  receive(message: SwimMessage, now: number, sender: NodeId = message.from): Outgoing[] {
     const from = message.from
     if (from === this.self) return []
     const out: Outgoing[] = []
-    const corrections = this.absorb(message.updates, from, now)
+    const corrections = this.absorb(message.updates, from, now, sender)
+    this.heardFrom(sender, now)
     switch (message.type) {
       case 'ping':
         out.push({ to: from, message: this.ack(message.seq, from, corrections) })
@@ -220,17 +303,40 @@ export class Swim {
    * is suspected rather than declared dead at once, so a healthy member the
    * other side lost (a partition) gets its chance to refute. If the list says
    * we are suspect, dead or left at ≥ our incarnation, we refute.
+   *
+   * `source`: the transport sender of a push-pull list; only its own entry is
+   * first-hand, every other new member stays unconfirmed. Omitted, the caller
+   * vouches for every member (configured seeds, a test bootstrap).
    */
-  mergeMembers(members: readonly Member[], now: number): void {
+  mergeMembers(members: readonly Member[], now: number, source?: NodeId): void {
     for (const member of members) {
       const current = this.table.get(member.id)?.member
+      const firstHand = source === undefined || member.id === source
       if (member.status === 'dead' && member.id !== this.self && current !== undefined && isLive(current.status)) {
-        this.applyMember({ ...member, status: 'suspect' }, null, now)
+        this.applyMember({ ...member, status: 'suspect' }, null, now, firstHand)
       } else {
-        this.applyMember(member, null, now)
+        this.applyMember(member, null, now, firstHand)
       }
     }
+    if (source !== undefined) this.heardFrom(source, now)
     this.events.flush()
+  }
+
+  /**
+   * A valid message came from `id` itself (its transport sender): a listed,
+   * unconfirmed member is confirmed now, and from then on probed, counted and
+   * passed on like any other.
+   */
+  heardFrom(id: NodeId, now: number): void {
+    if (id === this.self || !this.table.confirm(id)) return
+    this.introductions.done(id)
+    const entry = this.table.get(id) as MemberEntry
+    const member = entry.member
+    if (member.status === 'suspect') entry.suspicion = this.newSuspicion(member, this.self, now)
+    if (isLive(member.status)) this.order.add(id)
+    if (member.status === 'dead') this.reconnects.died(entry, now)
+    this.queueMember(member, id)
+    this.events.memberChanged(member, null)
   }
 
   /**
@@ -262,24 +368,20 @@ export class Swim {
    * sender), which it is not sent back to.
    */
   enqueueRecord(record: BreakerRecord, from?: NodeId): void {
+    // A record wider than the piggyback budget could never ride: gossip and push-pull carry it.
+    if (!fitsPiggyback(record)) return
     this.recordQueue.enqueue({ kind: 'record', record }, from ?? null)
   }
 
   /**
-   * Dead (not left) members still within `reconnectTimeoutMs` of their death
-   * whose retry is due: the caller re-dials them and runs a push-pull. Each is
-   * returned again `reconnectIntervalMs` later.
+   * Confirmed dead (not left) members still within `reconnectTimeoutMs` of
+   * their death whose retry is due: the caller re-dials them and runs a
+   * push-pull. Each member's retries back off (`reconnectIntervalMs`, doubling
+   * to `reconnectMaxIntervalMs`), and at most `reconnectsPerInterval` are
+   * returned per `reconnectIntervalMs`, the most overdue first.
    */
   reconnectDue(now: number): Member[] {
-    const due: Member[] = []
-    for (const id of this.table.gone()) {
-      const entry = this.table.get(id)
-      if (entry === undefined || entry.member.status !== 'dead') continue
-      if (now < entry.reconnectAt || now >= entry.since + this.config.reconnectTimeoutMs) continue
-      entry.reconnectAt = now + this.config.reconnectIntervalMs
-      due.push(entry.member)
-    }
-    return due
+    return this.reconnects.due(this.table, now)
   }
 
   /**
@@ -359,11 +461,29 @@ export class Swim {
     }
   }
 
+  /**
+   * Ping up to a few unconfirmed members each probe interval; forget those
+   * that did not answer the previous one (see `Introductions`).
+   */
+  private runIntroductions(now: number, out: Outgoing[]): void {
+    if (this.table.unconfirmedCount === 0 && this.introductions.size === 0) return
+    const { ping, expired } = this.introductions.due(now, this.config.probeIntervalMs, () =>
+      this.table.unconfirmed().filter((id) => isLive(this.table.get(id)?.member.status ?? 'left')),
+    )
+    for (const id of expired) {
+      const entry = this.table.get(id)
+      if (entry === undefined || entry.confirmed) continue
+      this.table.delete(id)
+      this.forgotten++
+    }
+    for (const to of ping) out.push({ to, message: this.ping(this.nextSeq(), to) })
+  }
+
   private suspectAfterProbe(p: Probe, now: number): void {
     const member = this.table.get(p.target)?.member
     if (member === undefined || !isLive(member.status) || member.incarnation > p.incarnation) return
     const wasAlive = member.status === 'alive'
-    this.applyMember({ ...member, status: 'suspect', incarnation: p.incarnation }, this.self, now)
+    this.applyMember({ ...member, status: 'suspect', incarnation: p.incarnation }, this.self, now, false)
     if (wasAlive && this.table.get(p.target)?.member.status === 'suspect') this.reprobe = p.target
   }
 
@@ -393,7 +513,7 @@ export class Swim {
       const suspicion = entry?.suspicion
       if (entry === undefined || suspicion == null) continue
       if (now >= suspicion.deadline()) {
-        this.applyMember({ ...entry.member, status: 'dead' }, this.self, now)
+        this.applyMember({ ...entry.member, status: 'dead' }, this.self, now, false)
       } else if (!suspicion.rechecked && now >= suspicion.recheckAt) {
         suspicion.rechecked = true
         this.queueMember(entry.member, null)
@@ -427,9 +547,10 @@ export class Swim {
     const max = this.config.maxPiggyback
     const updates: Update[] = []
     const keys = new Set<string>()
+    const size = new MessageSize(PIGGYBACK_BYTES)
     const add = (update: Update): void => {
       const key = BroadcastQueue.keyOf(update)
-      if (updates.length < max && !keys.has(key)) {
+      if (updates.length < max && !keys.has(key) && size.addUpdate(update)) {
         keys.add(key)
         updates.push(update)
       }
@@ -466,7 +587,7 @@ export class Swim {
    * that expires into a false death; with it, anyone still spreading old news
    * is corrected by the first node it meets that knows better.
    */
-  private absorb(updates: readonly Update[], from: NodeId, now: number): Update[] {
+  private absorb(updates: readonly Update[], from: NodeId, now: number, sender: NodeId): Update[] {
     const corrections: Update[] = []
     for (const update of updates) {
       if (update.kind === 'record') {
@@ -477,7 +598,7 @@ export class Swim {
         this.events.recordArrived(update.record, from)
         continue
       }
-      const newer = this.applyMember(update.member, from, now)
+      const newer = this.applyMember(update.member, from, now, update.member.id === sender)
       if (newer !== null) {
         corrections.push({ kind: 'member', member: newer })
         if (!this.hasLeft || newer.id === this.self) this.queueMember(newer, null)
@@ -489,17 +610,25 @@ export class Swim {
   /**
    * Apply one view of a member. `from`: who told us (its suspect update
    * confirms a suspicion and accuses in a new one); null for a merge, where
-   * the partner's list is no independent evidence.
+   * the partner's list is no independent evidence. `firstHand`: the member
+   * itself sent it (a new member then starts confirmed).
    */
-  private applyMember(incoming: Member, from: NodeId | null, now: number): Member | null {
+  private applyMember(incoming: Member, from: NodeId | null, now: number, firstHand: boolean): Member | null {
     if (incoming.id === this.self) return this.refuteIfNeeded(incoming, now)
     const entry = this.table.get(incoming.id)
     if (entry === undefined) {
-      if (incoming.status === 'alive') this.store(incoming, null, now)
+      if (incoming.status === 'alive' && this.admit(incoming, firstHand, now)) this.store(incoming, null, now, firstHand)
       return null
     }
     const current = entry.member
     if (supersedes(incoming, current)) {
+      if (incoming.incarnation > current.incarnation) {
+        entry.incarnations ??= new LeapBudget(this.leapLimits)
+        if (!entry.incarnations.take(current.incarnation, incoming.incarnation, now)) {
+          this.onDrop('incarnation-leap')
+          return null
+        }
+      }
       this.store(incoming, from, now)
       return null
     }
@@ -512,12 +641,43 @@ export class Swim {
   }
 
   /**
+   * Whether a member not listed yet may be: a valid id, an incarnation within
+   * reach, and room (a first-hand member may evict an unconfirmed or gone one).
+   */
+  private admit(incoming: Member, firstHand: boolean, now: number): boolean {
+    if (!this.isValidNodeId(incoming.id)) {
+      this.onDrop('bad-member-id')
+      return false
+    }
+    const budget = new LeapBudget(this.leapLimits)
+    if (!budget.allows(0, incoming.incarnation, now)) {
+      this.onDrop('incarnation-leap')
+      return false
+    }
+    if (this.table.size >= this.maxMembers) {
+      const victim = firstHand ? this.table.evictable(this.self) : undefined
+      if (victim === undefined) {
+        this.onDrop('member-cap')
+        return false
+      }
+      this.introductions.done(victim)
+      this.table.delete(victim)
+    }
+    return true
+  }
+
+  /**
    * News about ourselves. A view that beats ours is outbid with a higher
-   * incarnation; returns our view when the news was older (or just outbid), for the correction.
+   * incarnation; returns our view when the news was older (or just outbid), for
+   * the correction. A view whose incarnation leaps too far is refused, not refuted.
    */
   private refuteIfNeeded(incoming: Member, now: number): Member | null {
     if (supersedes(incoming, this.selfMember)) {
       if (this.hasLeft) return null
+      if (!this.selfIncarnations.take(this.selfMember.incarnation, incoming.incarnation, now)) {
+        this.onDrop('incarnation-leap')
+        return null
+      }
       const incarnation = Math.max(incoming.incarnation, this.selfMember.incarnation) + 1
       this.selfMember = { ...this.selfMember, incarnation, status: 'alive' }
       this.awareness.apply(1) // others could not hear from us in time: maybe we are the slow one
@@ -528,26 +688,21 @@ export class Swim {
     return supersedes(this.selfMember, incoming) ? this.selfMember : null
   }
 
-  /** Store a winning view of another member, start or stop its suspicion, queue it for gossip, report the change. */
-  private store(member: Member, accuser: NodeId | null, now: number): void {
+  /**
+   * Store a winning view of another member, start or stop its suspicion, queue
+   * it for gossip, report the change. An unconfirmed member's view is only
+   * stored: no suspicion, probe, gossip or event until it is confirmed.
+   */
+  private store(member: Member, accuser: NodeId | null, now: number, firstHand = true): void {
     const previous = this.table.get(member.id)?.member
-    const entry = this.table.set(member, now)
-    entry.suspicion =
-      member.status === 'suspect'
-        ? new Suspicion({
-            incarnation: member.incarnation,
-            accuser: accuser ?? this.self,
-            startedAt: now,
-            suspicionMult: this.config.suspicionMult,
-            suspicionMinFraction: this.config.suspicionMinFraction,
-            // The suspicion timeout is a multiple of the interval: stretched by our health alike.
-            probeIntervalMs: this.awareness.scale(this.config.probeIntervalMs),
-            n: this.table.liveCount,
-          })
-        : null
-    if (member.status === 'dead' && previous?.status !== 'dead') {
-      entry.reconnectAt = now + this.config.reconnectIntervalMs
+    const entry = this.table.set(member, now, firstHand)
+    if (previous === undefined && member.incarnation > 0) {
+      entry.incarnations = new LeapBudget(this.leapLimits)
+      entry.incarnations.take(0, member.incarnation, now)
     }
+    if (!entry.confirmed) return
+    entry.suspicion = member.status === 'suspect' ? this.newSuspicion(member, accuser ?? this.self, now) : null
+    if (member.status === 'dead' && previous?.status !== 'dead') this.reconnects.died(entry, now)
     if (isLive(member.status) && (previous === undefined || !isLive(previous.status))) this.order.add(member.id)
     this.queueMember(member, accuser === this.self ? null : accuser)
     if (
@@ -558,6 +713,19 @@ export class Swim {
     ) {
       this.events.memberChanged(member, previous?.status ?? null)
     }
+  }
+
+  private newSuspicion(member: Member, accuser: NodeId, now: number): Suspicion {
+    return new Suspicion({
+      incarnation: member.incarnation,
+      accuser,
+      startedAt: now,
+      suspicionMult: this.config.suspicionMult,
+      suspicionMinFraction: this.config.suspicionMinFraction,
+      // The suspicion timeout is a multiple of the interval: stretched by our health alike.
+      probeIntervalMs: this.awareness.scale(this.config.probeIntervalMs),
+      n: this.table.liveCount,
+    })
   }
 
   /** Queue a member's view for gossip (ours in the self queue); `source` told us and does not need it back. */
@@ -572,6 +740,12 @@ export class Swim {
 function recordIsNewer(a: BreakerRecord, b: BreakerRecord): boolean {
   if (a.lamport !== b.lamport) return a.lamport > b.lamport
   return a.origin > b.origin
+}
+
+function fitsPiggyback(record: BreakerRecord): boolean {
+  const size = new MessageSize(Infinity)
+  size.addRecord(record)
+  return size.bytes <= PIGGYBACK_BYTES
 }
 
 function sameVersion(a: BreakerRecord, b: BreakerRecord): boolean {

@@ -4,21 +4,25 @@ import { CircuitBreaker } from '../breaker/CircuitBreaker.js'
 import type { BreakerOptions } from '../breaker/BreakerOptions.js'
 import type { Transition } from '../breaker/CircuitBreaker.js'
 import { BreakerTable } from '../table/BreakerTable.js'
-import { InvalidBreakerNameError } from '../table/InvalidBreakerNameError.js'
+import { assertBreakerName } from '../table/assertBreakerName.js'
 import { rankProbers } from '../table/rendezvous.js'
 import type { BreakerRecord, NodeId, RecordPayload } from '../table/BreakerRecord.js'
-import { MAX_NAME_LENGTH, MAX_REASON_LENGTH } from '../table/BreakerRecord.js'
+import { MAX_OPEN_COUNT, MAX_REASON_LENGTH } from '../table/BreakerRecord.js'
+import { isLive } from '../membership/memberTable.js'
 import { Swim } from '../membership/Swim.js'
 import type { Outgoing } from '../membership/Swim.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
 import type { Member, MemberStatus } from '../membership/Member.js'
 import { encodeMessage, decodeMessage } from '../wire/codec.js'
 import { WireError } from '../wire/WireError.js'
-import type { DeltaMessage, SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
+import type { DeltaMessage, WireMessage } from '../wire/messages.js'
+import { paginate } from '../wire/wireSize.js'
 import { FleetBreaker } from './FleetBreaker.js'
+import { FleetSync } from './FleetSync.js'
 import { entitledProber } from './probeChoice.js'
 import { resolveFleetOptions } from './FleetOptions.js'
 import type { FleetOptions, ResolvedFleetOptions } from './FleetOptions.js'
+import { collectible } from './recordLifetime.js'
 
 /** Point-to-point channels (libp2p protocols) and the gossip topic. */
 export type Channel = 'swim' | 'sync' | 'gossip'
@@ -55,6 +59,12 @@ export interface FleetNodeInit {
   swim: SwimConfig
   options?: FleetOptions
   random?: () => number
+  /**
+   * Whether `id` can be a member: the runtime passes a libp2p peer-id check.
+   * A member update naming anything else is dropped (`bad-member-id`).
+   * Default: every id.
+   */
+  isValidNodeId?: (id: NodeId) => boolean
 }
 
 /** Message counters for metrics. */
@@ -63,8 +73,19 @@ export interface FleetCounters {
   messagesOut: number
   bytesIn: number
   bytesOut: number
-  /** dropped incoming messages by reason (a WireError code, 'wrong-channel', 'table-full') */
+  /**
+   * Dropped incoming messages, records and member updates, by reason: a
+   * `WireError` code (`bad-name`, `bad-field`, `too-large`, …), `wrong-channel`,
+   * `table-full`, `clock-leap`, `incarnation-leap`, `bad-member-id`,
+   * `member-cap`; and `unsendable` for a sync this node could not send.
+   */
   dropped: Record<string, number>
+  /** Local transitions that could not be written to the table (full): the breaker stayed local-only. */
+  localOnlyWrites: number
+  /** Records collected after `recordTtlMs` unused (evictions to make room are `table.evicted`). */
+  recordsCollected: number
+  /** Errors thrown by `onBreakerChange` listeners (caught: they must not break a breaker call). */
+  listenerErrors: number
 }
 
 interface Entry {
@@ -96,7 +117,16 @@ export class FleetNode {
   readonly table: BreakerTable
   readonly swim: Swim
   readonly options: ResolvedFleetOptions
-  readonly counters: FleetCounters = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, dropped: Object.create(null) }
+  readonly counters: FleetCounters = {
+    messagesIn: 0,
+    messagesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    dropped: Object.create(null) as Record<string, number>,
+    localOnlyWrites: 0,
+    recordsCollected: 0,
+    listenerErrors: 0,
+  }
   /** Wall-clock age (ms) of the most recently merged remote version when it arrived; display only. */
   lastPropagationAgeMs: number | null = null
 
@@ -112,10 +142,12 @@ export class FleetNode {
   private readonly memberListeners = new Set<Listener<[Member, MemberStatus | null]>>()
   private readonly syncListeners = new Set<Listener<[NodeId]>>()
   private readonly pendingListeners = new Set<Listener<[]>>()
+  private readonly localOnlyListeners = new Set<Listener<[string]>>()
+  private readonly sync: FleetSync
   private membersVersion = 0
   private nextPushPullAt: number
   private nextPruneAt: number
-  private syncedOnce = false
+  private nextCollectAt: number
   private stopped = false
 
   constructor(init: FleetNodeInit) {
@@ -128,11 +160,39 @@ export class FleetNode {
     this.swimConfig = init.swim
     this.options = resolveFleetOptions(init.options ?? {}, init.swim)
     const now = this.clock.now()
-    this.table = new BreakerTable({ self: this.id, maxRecords: this.options.maxRecords })
-    this.swim = new Swim({ self: init.self, config: init.swim, now, random: this.random })
+    const limits = { maxLeap: this.options.maxClockLeap, leapPerSecond: this.options.clockLeapPerSecond }
+    this.table = new BreakerTable({
+      self: this.id,
+      maxRecords: this.options.maxRecords,
+      clockLimits: limits,
+      canEvict: (record) => this.canEvict(record),
+      onDrop: (record) => this.recordDropped(record),
+    })
+    this.swim = new Swim({
+      self: init.self,
+      config: init.swim,
+      now,
+      random: this.random,
+      maxMembers: this.options.maxMembers,
+      isValidNodeId: init.isValidNodeId,
+      incarnationLimits: limits,
+      onDrop: (reason) => this.drop(reason),
+    })
+    this.sync = new FleetSync({
+      id: this.id,
+      table: this.table,
+      swim: this.swim,
+      maxRecordsPerDelta: this.options.maxRecordsPerDelta,
+      send: (to, message, addrs) => this.send(to, 'sync', message, addrs),
+      merge: (record) => this.mergeRemote(record),
+      drop: (reason, count) => this.drop(reason, count),
+      addrsOf: (id) => this.addrsOf(id),
+      random: this.random,
+    })
     // Stagger the first push-pull so a fleet started together does not sync in lockstep.
     this.nextPushPullAt = now + init.swim.pushPullIntervalMs * (0.5 + this.random() / 2)
     this.nextPruneAt = now + Math.min(60_000, this.options.vclockTtlMs)
+    this.nextCollectAt = now + this.collectEveryMs()
     this.swim.onRecord((record) => this.mergeRemote(record))
     this.swim.onMemberChange((member, previous) => this.memberChanged(member, previous))
   }
@@ -149,9 +209,14 @@ export class FleetNode {
     return addListener(this.memberListeners, listener)
   }
 
-  /** A push-pull answer from `peer` was merged (the first one means this node has joined). */
+  /** A push-pull with `peer` completed: every part answered (the first one means this node has joined). */
   onSynced(listener: (peer: NodeId) => void): () => void {
     return addListener(this.syncListeners, listener)
+  }
+
+  /** Breaker `name` just became local-only (its transition could not be shared: table full). Fired once per change. */
+  onLocalOnly(listener: (name: string) => void): () => void {
+    return addListener(this.localOnlyListeners, listener)
   }
 
   /** Records wait to be gossiped: call `flush()` soon (same tick is fine; it coalesces). */
@@ -159,9 +224,16 @@ export class FleetNode {
     return addListener(this.pendingListeners, listener)
   }
 
-  /** True once a push-pull answer has been merged. */
+  /** True once a push-pull completed. */
   get synced(): boolean {
-    return this.syncedOnce
+    return this.sync.synced
+  }
+
+  /** The local handles that are local-only now (see `FleetBreaker.localOnly`): not in the table, or not up to date there. */
+  localOnlyBreakers(): FleetBreaker[] {
+    const out: FleetBreaker[] = []
+    for (const entry of this.entries.values()) if (entry.breaker?.localOnly) out.push(entry.breaker)
+    return out
   }
 
   // ---- breakers -----------------------------------------------------------
@@ -169,12 +241,14 @@ export class FleetNode {
   /**
    * The local handle on breaker `name`, created with `options` the first time
    * (later calls return the same handle; their options are ignored). Throws
-   * `InvalidBreakerNameError` for a name that is empty or longer than 128 chars.
+   * `InvalidBreakerNameError` for a name that is not 1..128 characters of
+   * letters, digits and `. _ - : / @`, `RangeError` for bad options.
    */
   breaker(name: string, options?: BreakerOptions): FleetBreaker {
-    validateName(name)
+    assertBreakerName(name)
+    const existing = this.entries.get(name)?.breaker
+    if (existing) return existing
     const entry = this.entry(name)
-    if (entry.breaker) return entry.breaker
     const local = new CircuitBreaker(options, {
       claimProbe: (now) => this.claimProbe(name, now),
       onTransition: (t) => this.localTransition(name, t),
@@ -191,7 +265,11 @@ export class FleetNode {
     return this.entries.get(name)?.breaker
   }
 
-  /** Operator override: open `name` on every node until `reset`. */
+  /**
+   * Operator override: open `name` on every node until `reset`. When the
+   * table is full, the least recently changed record with no override that
+   * this node does not use makes room; with none, throws `TableFullError`.
+   */
   forceOpen(name: string, reason = 'forced open by operator'): BreakerRecord {
     return this.writeOverride(name, 'forced-open', reason)
   }
@@ -203,7 +281,7 @@ export class FleetNode {
 
   /** Clear an override; the breaker starts closed with fresh windows. */
   reset(name: string, reason = 'reset by operator'): BreakerRecord {
-    validateName(name)
+    assertBreakerName(name)
     const current = this.table.get(name)
     return this.writeLocal(name, {
       state: 'closed',
@@ -216,7 +294,7 @@ export class FleetNode {
   }
 
   private writeOverride(name: string, override: 'forced-open' | 'forced-closed', reason: string): BreakerRecord {
-    validateName(name)
+    assertBreakerName(name)
     const current = this.table.get(name)
     return this.writeLocal(name, {
       state: override === 'forced-open' ? 'open' : 'closed',
@@ -242,30 +320,45 @@ export class FleetNode {
     return entry
   }
 
-  /** The local breaker moved (trip, probe claim, probe result): publish it as a new version. */
+  /**
+   * The local breaker moved (trip, probe claim, probe result): publish it as
+   * a new version. Runs inside `tryAcquire`/`record`, so it never throws: a
+   * version that cannot be written (the table full of overrides and breakers
+   * in use) leaves the breaker local-only, counted and announced once.
+   */
   private localTransition(name: string, t: Transition): void {
     const entry = this.entry(name)
-    if (entry.breaker) entry.breaker.counters.transitions++
+    const handle = entry.breaker
+    if (handle) handle.counters.transitions++
     const current = this.table.get(name)
-    this.writeLocal(
-      name,
-      {
-        state: t.to,
-        override: current?.override ?? null,
-        cooldownMs: t.cooldownMs,
-        openCount: t.openCount,
-        prober: t.to === 'half-open' ? this.id : null,
-        reason: this.reasonText(t.reason),
-      },
-      false,
-    )
+    try {
+      this.writeLocal(
+        name,
+        {
+          state: t.to,
+          override: current?.override ?? null,
+          cooldownMs: t.cooldownMs,
+          openCount: Math.min(t.openCount, MAX_OPEN_COUNT),
+          prober: t.to === 'half-open' ? this.id : null,
+          reason: this.reasonText(t.reason),
+        },
+        false,
+      )
+      handle?.setShared(true)
+    } catch {
+      this.counters.localOnlyWrites++
+      if (handle && !handle.localOnly) {
+        handle.setShared(false)
+        this.emit(this.localOnlyListeners, name)
+      }
+    }
   }
 
   private writeLocal(name: string, payload: RecordPayload, applyLocal = true): BreakerRecord {
     const previous = this.table.get(name)
-    const record = this.table.write(name, payload, this.wallClock())
-    const entry = this.entry(name)
     const now = this.clock.now()
+    const record = this.table.write(name, payload, this.wallClock(), now)
+    const entry = this.entry(name)
     entry.learnedAt = now
     if (applyLocal) this.applyToLocal(record, entry, now)
     this.disseminate(record)
@@ -286,10 +379,11 @@ export class FleetNode {
     return chosen === this.id
   }
 
+  /** Alive or suspect, and confirmed: a member only others told us about is no prober. */
   private isAlive(id: NodeId): boolean {
     if (id === this.id) return true
     const status = this.swim.member(id)?.status
-    return status === 'alive' || status === 'suspect'
+    return status !== undefined && isLive(status) && this.swim.isConfirmed(id)
   }
 
   /** Make the local breaker follow a merged record. */
@@ -311,9 +405,10 @@ export class FleetNode {
   // ---- merging and dissemination ------------------------------------------
 
   private mergeRemote(incoming: BreakerRecord): void {
-    const result = this.table.merge(incoming)
+    const now = this.clock.now()
+    const result = this.table.merge(incoming, now)
     if (result.rejected) {
-      this.drop(result.rejected)
+      if (result.rejected !== 'collected') this.drop(result.rejected)
       return
     }
     if (!result.changed) return
@@ -323,7 +418,6 @@ export class FleetNode {
     // Re-disseminate by piggyback (a second path beside gossipsub; bounded by the retransmit limit).
     this.swim.enqueueRecord(record)
     if (!versionChanged) return
-    const now = this.clock.now()
     const entry = this.entry(record.name)
     entry.learnedAt = now
     this.applyToLocal(record, entry, now)
@@ -340,21 +434,71 @@ export class FleetNode {
     if (wasEmpty) for (const listener of this.pendingListeners) listener()
   }
 
-  /** Publish every record written since the last flush: one gossip message per burst (split past the size bound). */
+  /**
+   * Publish every record written since the last flush: one gossip message per
+   * burst, split past `maxRecordsPerDelta` records or `maxMessageBytes`.
+   */
   flush(): void {
     if (this.pending.size === 0 || this.stopped) return
     const records = [...this.pending.values()]
     this.pending.clear()
-    for (let i = 0; i < records.length; i += this.options.maxRecordsPerDelta) {
-      const message: DeltaMessage = { v: 1, type: 'delta', from: this.id, records: records.slice(i, i + this.options.maxRecordsPerDelta) }
+    for (const page of paginate(records, (size, r) => size.addRecord(r), this.options.maxRecordsPerDelta)) {
+      const message: DeltaMessage = { v: 1, type: 'delta', from: this.id, records: page }
       const bytes = encodeMessage(message)
       this.countOut(bytes)
       this.transport.publish(bytes)
     }
   }
 
+  /** Tell the change listeners; one that throws is counted and does not stop the others (or the breaker call). */
   private emitChange(change: BreakerChange): void {
-    for (const listener of this.changeListeners) listener(change)
+    this.emit(this.changeListeners, change)
+  }
+
+  private emit<T extends unknown[]>(listeners: Set<Listener<T>>, ...args: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(...args)
+      } catch {
+        this.counters.listenerErrors++
+      }
+    }
+  }
+
+  // ---- record lifetime ---------------------------------------------------------
+
+  /** Whether this node uses breaker `name` itself: a local handle used within the record TTL. */
+  private inUse(name: string, now: number): boolean {
+    const breaker = this.entries.get(name)?.breaker
+    return breaker !== undefined && now - breaker.lastUsedAt < this.options.recordTtlMs
+  }
+
+  /** A record that may make room for a new name: no override, not waiting to be gossiped, not used here. */
+  private canEvict(record: BreakerRecord): boolean {
+    return record.override === null && !this.pending.has(record.name) && !this.inUse(record.name, this.clock.now())
+  }
+
+  /** The table dropped a record (collected or evicted): forget what only served it. */
+  private recordDropped(record: BreakerRecord): void {
+    const entry = this.entries.get(record.name)
+    if (entry && !entry.breaker) this.entries.delete(record.name)
+  }
+
+  private collectEveryMs(): number {
+    return Math.min(60_000, Math.max(1, Math.floor(this.options.recordTtlMs / 4)))
+  }
+
+  /** Collect the records unused here for the record TTL (see `collectible`), and expire old tombstones. */
+  private collect(now: number): void {
+    const ttl = this.options.recordTtlMs
+    for (const record of [...this.table.records()]) {
+      const entry = this.entries.get(record.name)
+      const idle = collectible(record, entry?.learnedAt ?? -Infinity, now, ttl)
+      if (!idle || this.pending.has(record.name) || this.inUse(record.name, now)) continue
+      this.table.remove(record.name, now)
+      this.counters.recordsCollected++
+    }
+    this.table.expireTombstones(now, ttl)
   }
 
   // ---- membership -----------------------------------------------------------
@@ -370,7 +514,7 @@ export class FleetNode {
   /** A transport connection to `peer` came up (discovery, seed, inbound): push-pull with it. */
   peerConnected(peer: NodeId, addrs: readonly string[] = []): void {
     if (this.stopped || peer === this.id) return
-    this.sendSyncRequest(peer, addrs.length > 0 ? addrs : this.addrsOf(peer))
+    this.sync.request(peer, addrs.length > 0 ? addrs : this.addrsOf(peer), this.clock.now())
   }
 
   private addrsOf(id: NodeId): readonly string[] {
@@ -379,7 +523,7 @@ export class FleetNode {
 
   // ---- time -----------------------------------------------------------------
 
-  /** Run timers: SWIM probes and suspicion, stale probe claims, push-pull, reconnects, pruning, gossip flush. */
+  /** Run timers: SWIM probes and suspicion, stale probe claims, push-pull, reconnects, pruning, collection, gossip flush. */
   tick(): void {
     if (this.stopped) return
     const now = this.clock.now()
@@ -388,15 +532,37 @@ export class FleetNode {
     if (now >= this.nextPushPullAt) {
       this.nextPushPullAt = now + this.swimConfig.pushPullIntervalMs
       const peer = this.randomAlivePeer()
-      if (peer) this.sendSyncRequest(peer, this.addrsOf(peer))
+      if (peer) this.sync.request(peer, this.addrsOf(peer), now)
     }
-    for (const member of this.swim.reconnectDue(now)) this.sendSyncRequest(member.id, member.addrs)
+    for (const member of this.swim.reconnectDue(now)) this.sync.request(member.id, member.addrs, now)
+    this.sync.expire(now)
     if (now >= this.nextPruneAt) {
       this.nextPruneAt = now + Math.min(60_000, this.options.vclockTtlMs)
-      const expired = this.gone.expired(now, this.options.vclockTtlMs)
-      if (expired.size > 0) this.table.pruneVClocks((id) => !expired.has(id))
+      this.pruneVClocks(now)
+    }
+    if (now >= this.nextCollectAt) {
+      this.nextCollectAt = now + this.collectEveryMs()
+      this.collect(now)
     }
     this.flush()
+  }
+
+  /**
+   * Drop vector-clock entries of ids that are no longer worth tracking: gone
+   * (dead or left) for `vclockTtlMs`, or not members at all. The gone ids
+   * pruned are then forgotten, so neither the records nor `GoneMembers` grow
+   * with churn.
+   */
+  private pruneVClocks(now: number): void {
+    const ttl = this.options.vclockTtlMs
+    const expired = this.gone.expired(now, ttl)
+    this.table.pruneVClocks((id) => {
+      if (expired.has(id)) return false
+      if (this.gone.has(id)) return true
+      const status = this.swim.member(id)?.status
+      return status !== undefined && isLive(status)
+    })
+    this.gone.forget(now, ttl)
   }
 
   /**
@@ -427,10 +593,10 @@ export class FleetNode {
 
   /**
    * One message from the network. Never throws: a malformed message is dropped
-   * and counted. `_from` is the transport's sender; nothing depends on it, since
-   * every message and record names its own writer.
+   * and counted. `from` is the transport's sender (the authenticated peer): it
+   * alone confirms a member (see `Swim.heardFrom`), and sync answers go to it.
    */
-  receive(_from: NodeId, channel: Channel, bytes: Uint8Array): void {
+  receive(from: NodeId, channel: Channel, bytes: Uint8Array): void {
     if (this.stopped) return
     this.counters.messagesIn++
     this.counters.bytesIn += bytes.byteLength
@@ -443,71 +609,28 @@ export class FleetNode {
       this.drop('wrong-channel')
       return
     }
-    this.handle(message)
+    this.handle(message, from)
   }
 
-  private handle(message: WireMessage): void {
+  private handle(message: WireMessage, sender: NodeId): void {
     const now = this.clock.now()
     switch (message.type) {
       case 'ping':
       case 'ack':
       case 'ping-req':
-        this.sendSwim(this.swim.receive(message, now))
+        this.sendSwim(this.swim.receive(message, now, sender))
         break
       case 'delta':
+        this.swim.heardFrom(sender, now)
         for (const record of message.records) this.mergeRemote(record)
         break
       case 'sync-req':
-        this.handleSyncRequest(message, now)
+        this.sync.answer(message, sender, now)
         break
       case 'sync-res':
-        this.handleSyncResponse(message, now)
+        if (this.sync.receiveAnswer(message, sender, now)) this.emit(this.syncListeners, sender)
         break
     }
-  }
-
-  private sendSyncRequest(to: NodeId, addrs: readonly string[]): void {
-    const message: SyncRequestMessage = {
-      v: 1,
-      type: 'sync-req',
-      from: this.id,
-      join: !this.syncedOnce,
-      members: this.swim.members(),
-      digest: this.table.digest(),
-    }
-    this.send(to, 'sync', message, addrs)
-  }
-
-  private handleSyncRequest(message: SyncRequestMessage, now: number): void {
-    this.swim.mergeMembers(message.members, now)
-    const answer: SyncResponseMessage = {
-      v: 1,
-      type: 'sync-res',
-      from: this.id,
-      members: this.swim.members(),
-      records: this.table.newerThan(message.digest),
-      want: this.table.wants(message.digest),
-    }
-    const sender = message.members.find((m) => m.id === message.from)
-    this.send(message.from, 'sync', answer, sender?.addrs ?? this.addrsOf(message.from))
-  }
-
-  private handleSyncResponse(message: SyncResponseMessage, now: number): void {
-    this.swim.mergeMembers(message.members, now)
-    for (const record of message.records) this.mergeRemote(record)
-    if (message.want.length > 0) {
-      const records: BreakerRecord[] = []
-      for (const name of message.want) {
-        const record = this.table.get(name)
-        if (record) records.push(record)
-      }
-      for (let i = 0; i < records.length; i += this.options.maxRecordsPerDelta) {
-        const delta: DeltaMessage = { v: 1, type: 'delta', from: this.id, records: records.slice(i, i + this.options.maxRecordsPerDelta) }
-        this.send(message.from, 'sync', delta, this.addrsOf(message.from))
-      }
-    }
-    this.syncedOnce = true
-    for (const listener of this.syncListeners) listener(message.from)
   }
 
   private sendSwim(out: readonly Outgoing[]): void {
@@ -526,8 +649,8 @@ export class FleetNode {
     this.counters.bytesOut += bytes.byteLength
   }
 
-  private drop(reason: string): void {
-    this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + 1
+  private drop(reason: string, count = 1): void {
+    this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + count
   }
 
   // ---- lifecycle ------------------------------------------------------------
@@ -549,12 +672,6 @@ export class FleetNode {
   localTotals(name: string): { calls: number; failures: number; slow: number } {
     const local = this.entries.get(name)?.breaker?.local
     return local ? local.totals(this.clock.now()) : { calls: 0, failures: 0, slow: 0 }
-  }
-}
-
-function validateName(name: string): void {
-  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
-    throw new InvalidBreakerNameError(name)
   }
 }
 

@@ -1,0 +1,154 @@
+import type { Swim } from '../membership/Swim.js'
+import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { BreakerTable } from '../table/BreakerTable.js'
+import type { DeltaMessage, SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
+import { WIRE_LIMITS } from '../wire/messages.js'
+import { paginate } from '../wire/wireSize.js'
+import { answerParts, inRange, requestParts } from './syncParts.js'
+
+/** What push-pull needs from its node. */
+export interface SyncHost {
+  readonly id: NodeId
+  readonly table: BreakerTable
+  readonly swim: Swim
+  readonly maxRecordsPerDelta: number
+  send(to: NodeId, message: WireMessage, addrs: readonly string[]): void
+  /** Merge one remote record (counting refusals). */
+  merge(record: BreakerRecord): void
+  drop(reason: string, count?: number): void
+  addrsOf(id: NodeId): readonly string[]
+  random(): number
+}
+
+interface Session {
+  readonly session: number
+  readonly parts: number
+  readonly done: Set<number>
+  readonly startedAt: number
+}
+
+/** A push-pull not completed within this time is forgotten (its answers still merge). */
+const SESSION_TIMEOUT_MS = 60_000
+
+/**
+ * Push-pull in parts (see `SyncRequestMessage`): the requester sends its
+ * members and its digest cut into name ranges, the responder answers each part
+ * on its own, and the requester counts a sync complete when every part's last
+ * answer arrived. At most one session per peer; answers are merged whatever
+ * their session (a record is a record), but only a complete session counts as
+ * a sync (`synced`, `onSynced`).
+ */
+export class FleetSync {
+  private readonly sessions = new Map<NodeId, Session>()
+  private nextSession: number
+  private completedOnce = false
+
+  constructor(private readonly host: SyncHost) {
+    this.nextSession = Math.floor(host.random() * 2 ** 32)
+  }
+
+  /** True once a push-pull completed (every part answered). */
+  get synced(): boolean {
+    return this.completedOnce
+  }
+
+  /** Start a push-pull with `to`: send every part of the request. */
+  request(to: NodeId, addrs: readonly string[], now: number): void {
+    const { host } = this
+    const session = this.nextSession
+    this.nextSession = (this.nextSession + 1) % 2 ** 32
+    const parts = requestParts(host.id, host.swim.sharedMembers(), host.table.digest())
+    if (parts.length > WIRE_LIMITS.maxSyncParts) {
+      host.drop('unsendable')
+      return
+    }
+    this.sessions.delete(to) // keep insertion order = start order
+    this.sessions.set(to, { session, parts: parts.length, done: new Set(), startedAt: now })
+    const join = !this.completedOnce
+    for (const [part, p] of parts.entries()) {
+      const message: SyncRequestMessage = {
+        v: 1,
+        type: 'sync-req',
+        from: host.id,
+        join,
+        members: p.members,
+        digest: p.digest,
+        session,
+        part,
+        parts: parts.length,
+        after: p.after,
+        through: p.through,
+      }
+      host.send(to, message, addrs)
+    }
+  }
+
+  /** Answer one part of a request that came from `sender` (the transport's peer, which the answer goes to). */
+  answer(message: SyncRequestMessage, sender: NodeId, now: number): void {
+    const { host } = this
+    host.swim.mergeMembers(message.members, now, sender)
+    const { entries, refused } = host.table.reachable(message.digest)
+    if (refused > 0) host.drop('clock-leap', refused)
+    const { after, through } = message
+    const within = (name: string): boolean => inRange(name, after, through)
+    const records = host.table.newerThan(entries, within)
+    const want = host.table.wants(entries.filter((e) => within(e[0])))
+    const members = message.part === 0 ? host.swim.sharedMembers() : []
+    const parts = answerParts(host.id, members, records, want)
+    const addrs = message.members.find((m) => m.id === sender)?.addrs ?? host.addrsOf(sender)
+    for (const [i, p] of parts.entries()) {
+      const answer: SyncResponseMessage = {
+        v: 1,
+        type: 'sync-res',
+        from: host.id,
+        members: p.members,
+        records: p.records,
+        want: p.want,
+        session: message.session,
+        part: message.part,
+        last: i === parts.length - 1,
+      }
+      host.send(sender, answer, addrs)
+    }
+  }
+
+  /**
+   * One answer from `sender`: merge it, send back what it wants, and return
+   * true when it completes a push-pull this node started.
+   */
+  receiveAnswer(message: SyncResponseMessage, sender: NodeId, now: number): boolean {
+    const { host } = this
+    host.swim.mergeMembers(message.members, now, sender)
+    for (const record of message.records) host.merge(record)
+    if (message.want.length > 0) this.sendWanted(sender, message.want)
+    const session = this.sessions.get(sender)
+    if (session === undefined || session.session !== message.session || !message.last || message.part >= session.parts) return false
+    session.done.add(message.part)
+    if (session.done.size < session.parts) return false
+    this.sessions.delete(sender)
+    this.completedOnce = true
+    return true
+  }
+
+  /** Forget sessions that never completed (lost answers, a peer that went away). */
+  expire(now: number): void {
+    for (const [peer, session] of this.sessions) {
+      if (now - session.startedAt < SESSION_TIMEOUT_MS) break // start order
+      this.sessions.delete(peer)
+    }
+  }
+
+  /** The records `to` asked for, as direct deltas that each fit one message. */
+  private sendWanted(to: NodeId, names: readonly string[]): void {
+    const { host } = this
+    const records: BreakerRecord[] = []
+    for (const name of names) {
+      const record = host.table.get(name)
+      if (record) records.push(record)
+    }
+    for (const page of paginate(records, (size, r) => size.addRecord(r), host.maxRecordsPerDelta)) {
+      const delta: DeltaMessage = { v: 1, type: 'delta', from: host.id, records: page }
+      host.send(to, delta, host.addrsOf(to))
+    }
+  }
+}
