@@ -224,6 +224,11 @@ export class FleetNode {
     return addListener(this.pendingListeners, listener)
   }
 
+  /** Gone members whose vector-clock entries are still kept (forgotten once pruned, after `vclockTtlMs`). */
+  get goneTracked(): number {
+    return this.gone.size
+  }
+
   /** True once a push-pull completed. */
   get synced(): boolean {
     return this.sync.synced

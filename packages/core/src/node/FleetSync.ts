@@ -23,7 +23,10 @@ export interface SyncHost {
 interface Session {
   readonly session: number
   readonly parts: number
-  readonly done: Set<number>
+  /** Answer messages received per part. */
+  readonly received: Map<number, number>
+  /** Parts fully answered. */
+  done: number
   readonly startedAt: number
 }
 
@@ -33,8 +36,8 @@ const SESSION_TIMEOUT_MS = 60_000
 /**
  * Push-pull in parts (see `SyncRequestMessage`): the requester sends its
  * members and its digest cut into name ranges, the responder answers each part
- * on its own, and the requester counts a sync complete when every part's last
- * answer arrived. At most one session per peer; answers are merged whatever
+ * on its own, and the requester counts a sync complete when every part got as
+ * many answer messages as they announce. At most one session per peer; answers are merged whatever
  * their session (a record is a record), but only a complete session counts as
  * a sync (`synced`, `onSynced`).
  */
@@ -63,7 +66,7 @@ export class FleetSync {
       return
     }
     this.sessions.delete(to) // keep insertion order = start order
-    this.sessions.set(to, { session, parts: parts.length, done: new Set(), startedAt: now })
+    this.sessions.set(to, { session, parts: parts.length, received: new Map(), done: 0, startedAt: now })
     const join = !this.completedOnce
     for (const [part, p] of parts.entries()) {
       const message: SyncRequestMessage = {
@@ -95,8 +98,12 @@ export class FleetSync {
     const want = host.table.wants(entries.filter((e) => within(e[0])))
     const members = message.part === 0 ? host.swim.sharedMembers() : []
     const parts = answerParts(host.id, members, records, want)
+    if (parts.length > WIRE_LIMITS.maxSyncParts) {
+      host.drop('unsendable')
+      return
+    }
     const addrs = message.members.find((m) => m.id === sender)?.addrs ?? host.addrsOf(sender)
-    for (const [i, p] of parts.entries()) {
+    for (const p of parts) {
       const answer: SyncResponseMessage = {
         v: 1,
         type: 'sync-res',
@@ -106,7 +113,7 @@ export class FleetSync {
         want: p.want,
         session: message.session,
         part: message.part,
-        last: i === parts.length - 1,
+        messages: parts.length,
       }
       host.send(sender, answer, addrs)
     }
@@ -122,9 +129,11 @@ export class FleetSync {
     for (const record of message.records) host.merge(record)
     if (message.want.length > 0) this.sendWanted(sender, message.want)
     const session = this.sessions.get(sender)
-    if (session === undefined || session.session !== message.session || !message.last || message.part >= session.parts) return false
-    session.done.add(message.part)
-    if (session.done.size < session.parts) return false
+    if (session === undefined || session.session !== message.session || message.part >= session.parts) return false
+    const received = (session.received.get(message.part) ?? 0) + 1
+    session.received.set(message.part, received)
+    if (received === message.messages) session.done++
+    if (session.done < session.parts) return false
     this.sessions.delete(sender)
     this.completedOnce = true
     return true

@@ -166,7 +166,7 @@ export class BreakerTable {
     validatePayload(payload, wallTime)
     this.seen(now)
     const current = this.byName.get(name)
-    if (!current && this.byName.size >= this.maxRecords && !this.evictOne(name)) {
+    if (!current && this.byName.size >= this.maxRecords && !this.evictOne(name, true)) {
       throw new TableFullError(name, this.maxRecords)
     }
     if (current) this.clock.observe(current.lamport)
@@ -248,11 +248,12 @@ export class BreakerTable {
    * Make room for `incoming` (a new name) by dropping the least recently
    * changed record `canEvict` accepts. Records it refuses move to the back
    * (a second chance), so repeated evictions stay cheap. After a scan that
-   * found nothing, no new scan for a second of the caller's time.
+   * found nothing, merges do not scan again for a second of the caller's time
+   * (or until a record without override is stored); local writes always do.
    */
-  private evictOne(incoming: string): boolean {
+  private evictOne(incoming: string, always = false): boolean {
     const canEvict = this.canEvict
-    if (canEvict === undefined || this.lastNow < this.evictRetryAt) return false
+    if (canEvict === undefined || (!always && this.lastNow < this.evictRetryAt)) return false
     const skipped: BreakerRecord[] = []
     let victim: BreakerRecord | undefined
     for (const record of this.byName.values()) {
@@ -262,7 +263,10 @@ export class BreakerTable {
       }
       skipped.push(record)
     }
-    for (const record of skipped) this.store(record)
+    for (const record of skipped) {
+      this.byName.delete(record.name)
+      this.byName.set(record.name, record)
+    }
     if (victim === undefined) {
       this.evictRetryAt = this.lastNow + 1_000
       return false
@@ -276,6 +280,7 @@ export class BreakerTable {
   private store(record: BreakerRecord): void {
     this.byName.delete(record.name)
     this.byName.set(record.name, record)
+    if (record.override === null) this.evictRetryAt = -Infinity
   }
 
   private seen(now: number | undefined): void {

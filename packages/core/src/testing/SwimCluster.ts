@@ -209,7 +209,7 @@ export class SwimCluster {
           want: [],
           session: message.session,
           part: message.part,
-          last: true,
+          messages: 1,
         })
         break
       case 'sync-res':

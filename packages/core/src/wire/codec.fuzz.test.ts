@@ -53,7 +53,7 @@ const valid: WireMessage[] = [
     after: '',
     through: 'payments-api',
   },
-  { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger', 'e'], session: 3, part: 1, last: false },
+  { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger', 'e'], session: 3, part: 1, messages: 2 },
 ]
 const encodings = valid.map((m) => encodeMessage(m))
 

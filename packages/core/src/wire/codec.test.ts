@@ -80,7 +80,7 @@ const samples: WireMessage[] = [
     want: ['ledger', 'search-api'],
     session: 7,
     part: 2,
-    last: true,
+    messages: 4096,
   },
 ]
 
@@ -295,6 +295,6 @@ const arbMessage: fc.Arbitrary<WireMessage> = fc.oneof(
     want: fc.array(arbName, { maxLength: 4 }),
     session: fc.maxSafeNat(),
     part: fc.nat({ max: WIRE_LIMITS.maxSyncParts }),
-    last: fc.boolean(),
+    messages: fc.integer({ min: 1, max: WIRE_LIMITS.maxSyncParts }),
   }),
 )

@@ -50,10 +50,10 @@ const syncReq: WireMessage = {
   after: '',
   through: 'payments-api',
 }
-const syncRes: WireMessage = { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger'], session: 1, part: 0, last: true }
+const syncRes: WireMessage = { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger'], session: 1, part: 0, messages: 1 }
 // positional indexes of the sync fields (layout.ts)
 const SREQ = { session: 7, part: 8, parts: 9, after: 10, through: 11 }
-const SRES = { session: 7, part: 8, last: 9 }
+const SRES = { session: 7, part: 8, messages: 9 }
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true })
 const extPackr = new Packr({ useRecords: false, moreTypes: true, structuredClone: true })
@@ -232,7 +232,9 @@ const cases: Case[] = [
   { name: 'range end as a number', input: () => bytes(syncReq, (raw) => (raw[SREQ.through] = 5)), code: 'bad-field', field: 'through' },
   { name: 'range end of 129 chars', input: () => bytes(syncReq, (raw) => (raw[SREQ.through] = long(129))), code: 'too-long', field: 'through' },
   { name: 'sync-req without its range', input: () => bytes(syncReq, (raw) => raw.splice(SREQ.session)), code: 'bad-field' },
-  { name: 'last as a number', input: () => bytes(syncRes, (raw) => (raw[SRES.last] = 1)), code: 'bad-field', field: 'last' },
+  { name: 'answer of 0 messages', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = 0)), code: 'bad-field', field: 'messages' },
+  { name: 'answer of too many messages', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = WIRE_LIMITS.maxSyncParts + 1)), code: 'bad-field', field: 'messages' },
+  { name: 'messages as a boolean', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = true)), code: 'bad-field', field: 'messages' },
   { name: 'fractional part in an answer', input: () => bytes(syncRes, (raw) => (raw[SRES.part] = 0.5)), code: 'bad-field', field: 'part' },
   { name: 'sync-res without its part', input: () => bytes(syncRes, (raw) => raw.splice(SRES.session)), code: 'bad-field' },
   { name: 'want name empty', input: () => bytes(syncRes, (raw) => (raw[6] = ['ok', ''])), code: 'bad-field', field: 'want[1]' },

@@ -23,7 +23,7 @@
  * sync-req   [v, 5, ids, from, join, members, digest,      join = bool
  *             session, part, parts, after, through]         after = name or '', through = name, '' or nil
  * sync-res   [v, 6, ids, from, members, records, want,     want = [name, ...]
- *             session, part, last]                          last = bool
+ *             session, part, messages]                      messages = answer messages for that part
  *
  * update     [0, member] | [1, record]
  * member     [id, name, addrs, incarnation, status]         id = index; addrs = [string, ...]
@@ -45,7 +45,7 @@
  *
  * Changes within protocol version 1 (before any release): sync-req gained
  * `session, part, parts, after, through` (paged push-pull) and sync-res
- * `session, part, last`. The envelope lengths changed with them (7 → 12 and
+ * `session, part, messages`. The envelope lengths changed with them (7 → 12 and
  * 7 → 10), so a node built before the change and one built after refuse each
  * other's sync messages as `bad-field` (counted, never misread) while SWIM and
  * deltas still pass; run one build per fleet.

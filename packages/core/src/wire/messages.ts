@@ -84,8 +84,9 @@ export interface SyncRequestMessage {
  * (with the answers to part 0 only), the records in the part's range the
  * requester lacks or holds older, and the names of the range the responder
  * wants back (the requester answers those with `delta`s sent directly). One
- * part's answer may take several messages; the final one has `last` set, so
- * the requester knows when the whole push-pull is complete.
+ * part's answer may take several messages, each saying how many there are,
+ * so the requester knows when the whole push-pull is complete whatever order
+ * they arrive in.
  */
 export interface SyncResponseMessage {
   readonly v: 1
@@ -98,8 +99,8 @@ export interface SyncResponseMessage {
   readonly session: number
   /** The request part this answers. */
   readonly part: number
-  /** The final message answering that part. */
-  readonly last: boolean
+  /** How many messages answer that part (1..`WIRE_LIMITS.maxSyncParts`), this one included. */
+  readonly messages: number
 }
 
 export type SwimMessage = PingMessage | AckMessage | PingReqMessage
@@ -133,6 +134,6 @@ export const WIRE_LIMITS = {
   maxReasonLength: 256,
   maxVClockEntries: 4096,
   maxWantNames: 10_000,
-  /** Most parts of one sync request. */
-  maxSyncParts: 1024,
+  /** Most parts of one sync request, and most messages answering one part. */
+  maxSyncParts: 4096,
 } as const

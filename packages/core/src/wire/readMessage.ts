@@ -81,7 +81,13 @@ export function readMessage(r: MsgpackReader): WireMessage {
       const members = readMembers(r, ids)
       const records = readRecords(r, ids)
       const want = readNames(r, 'want', L.maxWantNames)
-      return { v: 1, type: 'sync-res', from, members, records, want, session: r.uint('session'), part: r.uint('part'), last: r.bool('last') }
+      const session = r.uint('session')
+      const part = r.uint('part')
+      const messages = r.uint('messages')
+      if (messages < 1 || messages > L.maxSyncParts) {
+        throw new Fault('bad-field', 'messages', `expected 1..${L.maxSyncParts} messages, got ${messages}`)
+      }
+      return { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
     }
   }
 }

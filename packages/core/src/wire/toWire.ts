@@ -49,7 +49,7 @@ export function toWire(msg: WireMessage): unknown[] {
         msg.want.slice(),
         msg.session,
         msg.part,
-        msg.last,
+        msg.messages,
       ]
     default:
       throw new TypeError(`cannot encode message of unknown type ${JSON.stringify((msg as { type?: unknown }).type)}`)

@@ -97,7 +97,7 @@ describe('MessageSize', () => {
         want: fc.array(arbName, { maxLength: 6 }),
         session: fc.maxSafeNat(),
         part: fc.maxSafeNat(),
-        last: fc.boolean(),
+        messages: fc.integer({ min: 1, max: WIRE_LIMITS.maxSyncParts }),
       }),
     )
     fc.assert(
