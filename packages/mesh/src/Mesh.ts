@@ -2,6 +2,7 @@ import './polyfill.js'
 import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
 import type { BreakerChange, BreakerOptions, BreakerRecord, Member, MemberStatus, FleetOptions } from '@breaker-mesh/core'
 import { createP2PHost } from './p2p/P2PHost.js'
+import { isPeerId } from './p2p/isPeerId.js'
 import type { P2PHost } from './p2p/P2PHost.js'
 import { createLogger } from './log.js'
 import { MeshBreaker } from './MeshBreaker.js'
@@ -285,6 +286,7 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
     wallClock: () => Date.now(),
     swim,
     options: options.fleetOptions,
+    isValidNodeId: isPeerId,
     transport: {
       send: (to, channel, bytes, addrs) => mesh?.track(host.send(to, channel, bytes, addrs)),
       publish: (bytes) => mesh?.track(host.publish(bytes)),
