@@ -1,11 +1,9 @@
-import { DEFAULT_LEAP_LIMITS, LeapBudget, validateLeapLimits } from '../clock/LeapBudget.js'
-import type { LeapLimits } from '../clock/LeapBudget.js'
 import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
 import type { SwimMessage, Update } from '../wire/messages.js'
-import { MessageSize } from '../wire/wireSize.js'
 import { Awareness } from './awareness.js'
-import { BroadcastQueue } from './BroadcastQueue.js'
+import { Dissemination } from './Dissemination.js'
 import { Introductions } from './Introductions.js'
+import { MemberAdmission } from './MemberAdmission.js'
 import type { Member } from './Member.js'
 import { isLive, MemberTable } from './memberTable.js'
 import type { MemberEntry } from './memberTable.js'
@@ -17,49 +15,17 @@ import { Relays } from './relays.js'
 import { Suspicion } from './suspicion.js'
 import { validateSwimConfig } from './SwimConfig.js'
 import type { SwimConfig } from './SwimConfig.js'
+import type { Outgoing, SwimOptions } from './SwimOptions.js'
 import { SwimEvents } from './SwimEvents.js'
 import type { MemberChangeListener, RecordListener } from './SwimEvents.js'
 
 export type { MemberChangeListener, RecordListener } from './SwimEvents.js'
-
-/** A message `Swim` wants sent; the runtime delivers it (best effort, loss is fine). */
-export interface Outgoing {
-  readonly to: NodeId
-  readonly message: SwimMessage
-}
-
-export interface SwimOptions {
-  /** This node: its id (libp2p peer id), display name and listen addresses. */
-  readonly self: { readonly id: NodeId; readonly name: string; readonly addrs: readonly string[] }
-  /** Timing, from `resolveSwimConfig` (validated again here). */
-  readonly config: SwimConfig
-  /** Monotonic time of creation, ms. */
-  readonly now: number
-  /** Source of randomness in [0, 1) (probe order, helpers, gossip targets). Default `Math.random`. */
-  readonly random?: () => number
-  /**
-   * Most members listed, self and dead or left ones included (default 1,024).
-   * A new member past it is refused and counted (`member-cap`), unless it
-   * reached us itself: then the oldest unconfirmed member, else the member
-   * gone longest, makes room. Costs about 1 KB a member.
-   */
-  readonly maxMembers?: number
-  /** Whether `id` can be a member's id (the runtime checks it is a peer id). Default: any. Refused: `bad-member-id`. */
-  readonly isValidNodeId?: (id: NodeId) => boolean
-  /** How far a member's incarnation may move forward at once and per second (see `LeapBudget`). Default 2^40, 2^16/s. */
-  readonly incarnationLimits?: LeapLimits
-  /** Called for each refused member update, with the reason (`bad-member-id`, `member-cap`, `incarnation-leap`). */
-  readonly onDrop?: (reason: string) => void
-}
-
-/** Default `SwimOptions.maxMembers`. */
-export const DEFAULT_MAX_MEMBERS = 1024
+export { DEFAULT_MAX_MEMBERS } from './MemberAdmission.js'
+export { PIGGYBACK_BYTES } from './Dissemination.js'
+export type { Outgoing, SwimOptions } from './SwimOptions.js'
 
 /** Unconfirmed members pinged per probe interval (see `Introductions`). */
 const INTRODUCTIONS_PER_ROUND = 8
-
-/** Most bytes of piggybacked updates on one SWIM message: a record wider than this travels by gossip and push-pull only. */
-export const PIGGYBACK_BYTES = 64 * 1024
 
 /** The probe in flight. */
 interface Probe {
@@ -92,7 +58,7 @@ const SEQ_MODULUS = 2 ** 32
  *   failed probe); expiry → dead. A member hearing itself suspected, dead or
  *   left at ≥ its incarnation refutes with incarnation + 1.
  * - Dissemination: member updates and breaker records ride on every ping, ack
- *   and ping-req (`BroadcastQueue`: our own news, then members, then records;
+ *   and ping-req (`Dissemination`: our own news, then members, then records;
  *   never to a node known to hold the update already), and on gossip pings to
  *   `gossipNodes` random members every `gossipIntervalMs` while news is queued.
  * - Lifeguard's buddy system: a message to a member we hold suspect (or dead)
@@ -131,10 +97,7 @@ export class Swim {
   private readonly random: () => number
   private readonly table = new MemberTable()
   private readonly order: ProbeOrder
-  /** Our own news (join, refutation, leave): sent before anything else. */
-  private readonly selfQueue: BroadcastQueue
-  private readonly memberQueue: BroadcastQueue
-  private readonly recordQueue: BroadcastQueue
+  private readonly news: Dissemination
   private selfMember: Member
   private probe: Probe | null = null
   private reprobe: NodeId | null = null
@@ -145,11 +108,7 @@ export class Swim {
   private hasLeft = false
   private readonly awareness: Awareness
   private readonly events = new SwimEvents()
-  private readonly maxMembers: number
-  private readonly isValidNodeId: (id: NodeId) => boolean
-  private readonly leapLimits: LeapLimits
-  private readonly onDrop: (reason: string) => void
-  private readonly selfIncarnations: LeapBudget
+  private readonly admission: MemberAdmission
   private readonly introductions = new Introductions(INTRODUCTIONS_PER_ROUND)
   private readonly reconnects: Reconnects
   private forgotten = 0
@@ -162,32 +121,21 @@ export class Swim {
     if (!Number.isFinite(now)) throw new RangeError(`Swim now must be a finite number, got ${String(now)}`)
     this.config = validateSwimConfig(options.config)
     this.random = options.random ?? Math.random
-    const maxMembers = options.maxMembers ?? DEFAULT_MAX_MEMBERS
-    if (!Number.isSafeInteger(maxMembers) || maxMembers < 2) {
-      throw new RangeError(`Swim maxMembers must be an integer ≥ 2, got ${String(maxMembers)}`)
-    }
-    this.maxMembers = maxMembers
-    this.isValidNodeId = options.isValidNodeId ?? (() => true)
-    this.leapLimits = validateLeapLimits(options.incarnationLimits ?? DEFAULT_LEAP_LIMITS, 'Swim')
-    this.onDrop = options.onDrop ?? (() => {})
-    this.selfIncarnations = new LeapBudget(this.leapLimits)
+    this.admission = new MemberAdmission({ ...options, self: self.id })
     this.reconnects = new Reconnects(this.config)
     this.awareness = new Awareness(this.config.awarenessMaxMultiplier)
     this.self = self.id
     this.order = new ProbeOrder(this.random)
-    const clusterSize = (): number => this.table.liveCount
-    this.selfQueue = new BroadcastQueue({ retransmitMult: this.config.retransmitMult, clusterSize })
-    this.memberQueue = new BroadcastQueue({ retransmitMult: this.config.retransmitMult, clusterSize })
-    this.recordQueue = new BroadcastQueue({
+    this.news = new Dissemination({
+      self: self.id,
       retransmitMult: this.config.retransmitMult,
-      clusterSize,
-      supersedes: (incoming, queued) =>
-        incoming.kind !== 'record' || queued.kind !== 'record' || !recordIsNewer(queued.record, incoming.record),
+      maxPiggyback: this.config.maxPiggyback,
+      clusterSize: () => this.table.liveCount,
     })
     this.selfMember = { id: self.id, name: self.name, addrs: [...self.addrs], incarnation: 0, status: 'alive' }
     this.table.set(this.selfMember, now)
     // Announce ourselves on the first messages we send.
-    this.queueMember(this.selfMember, null)
+    this.news.queueMember(this.selfMember, null)
     // Stagger the first probe and gossip round so a fleet started together does not probe in lockstep.
     this.nextProbeAt = now + this.random() * this.config.probeIntervalMs
     this.nextGossipAt = now + this.random() * this.config.gossipIntervalMs
@@ -335,7 +283,7 @@ export class Swim {
     if (member.status === 'suspect') entry.suspicion = this.newSuspicion(member, this.self, now)
     if (isLive(member.status)) this.order.add(id)
     if (member.status === 'dead') this.reconnects.died(entry, now)
-    this.queueMember(member, id)
+    this.news.queueMember(member, id)
     this.events.memberChanged(member, null)
   }
 
@@ -354,7 +302,7 @@ export class Swim {
     this.selfMember = { ...this.selfMember, incarnation: this.selfMember.incarnation + 1, status: 'left' }
     this.table.set(this.selfMember, now)
     const update: Update = { kind: 'member', member: this.selfMember }
-    this.queueMember(this.selfMember, null)
+    this.news.queueMember(this.selfMember, null)
     this.events.memberChanged(this.selfMember, previous)
     const targets = sample(this.table.ids(isLive, [this.self]), this.config.indirectChecks + 1, this.random)
     const out = targets.map((to) => ({ to, message: this.ping(this.nextSeq(), to, [update]) }))
@@ -368,9 +316,7 @@ export class Swim {
    * sender), which it is not sent back to.
    */
   enqueueRecord(record: BreakerRecord, from?: NodeId): void {
-    // A record wider than the piggyback budget could never ride: gossip and push-pull carry it.
-    if (!fitsPiggyback(record)) return
-    this.recordQueue.enqueue({ kind: 'record', record }, from ?? null)
+    this.news.queueRecord(record, from ?? null)
   }
 
   /**
@@ -516,7 +462,7 @@ export class Swim {
         this.applyMember({ ...entry.member, status: 'dead' }, this.self, now, false)
       } else if (!suspicion.rechecked && now >= suspicion.recheckAt) {
         suspicion.rechecked = true
-        this.queueMember(entry.member, null)
+        this.news.queueMember(entry.member, null)
         out.push({ to: id, message: this.ping(this.nextSeq(), id) })
       }
     }
@@ -529,7 +475,7 @@ export class Swim {
     if (gossipNodes === 0 || now < this.nextGossipAt) return
     this.nextGossipAt += interval
     if (this.nextGossipAt <= now) this.nextGossipAt = now + interval
-    if (this.selfQueue.size + this.memberQueue.size + this.recordQueue.size === 0) return
+    if (this.news.size === 0) return
     for (const to of sample(this.table.ids(isLive, [this.self]), gossipNodes, this.random)) {
       const updates = this.piggyback(to)
       if (updates.length === 0) break
@@ -538,30 +484,14 @@ export class Swim {
   }
 
   /**
-   * Updates for one message to `to`, at most `maxPiggyback`: what we hold
-   * against `to` when it is suspect or dead (buddy system: it can refute at
-   * once), then `lead` (corrections), our own news, queued member updates, and
-   * records. Nothing twice.
+   * Updates for one message to `to`: what we hold against `to` when it is
+   * suspect or dead (buddy system: it can refute at once), then `lead`
+   * (corrections), then the queued news (see `Dissemination`).
    */
   private piggyback(to: NodeId, lead: readonly Update[] = []): Update[] {
-    const max = this.config.maxPiggyback
-    const updates: Update[] = []
-    const keys = new Set<string>()
-    const size = new MessageSize(PIGGYBACK_BYTES)
-    const add = (update: Update): void => {
-      const key = BroadcastQueue.keyOf(update)
-      if (updates.length < max && !keys.has(key) && size.addUpdate(update)) {
-        keys.add(key)
-        updates.push(update)
-      }
-    }
     const target = this.table.get(to)?.member
-    if (target?.status === 'suspect' || target?.status === 'dead') add({ kind: 'member', member: target })
-    for (const update of lead) add(update)
-    for (const update of this.selfQueue.take(max - updates.length, to)) add(update)
-    if (updates.length < max) for (const update of this.memberQueue.take(max - updates.length, to)) add(update)
-    if (updates.length < max) for (const update of this.recordQueue.take(max - updates.length, to)) add(update)
-    return updates
+    const first = target?.status === 'suspect' || target?.status === 'dead' ? [{ kind: 'member' as const, member: target }, ...lead] : lead
+    return this.news.updatesFor(to, first)
   }
 
   private ping(seq: number, to: NodeId, lead?: readonly Update[]): SwimMessage {
@@ -591,17 +521,14 @@ export class Swim {
     const corrections: Update[] = []
     for (const update of updates) {
       if (update.kind === 'record') {
-        const queued = this.recordQueue.peek(BroadcastQueue.keyOf(update))
-        if (queued?.kind === 'record' && sameVersion(queued.record, update.record)) {
-          this.recordQueue.markKnown(BroadcastQueue.keyOf(update), from)
-        }
+        this.news.recordKnownBy(update.record, from)
         this.events.recordArrived(update.record, from)
         continue
       }
       const newer = this.applyMember(update.member, from, now, update.member.id === sender)
       if (newer !== null) {
         corrections.push({ kind: 'member', member: newer })
-        if (!this.hasLeft || newer.id === this.self) this.queueMember(newer, null)
+        if (!this.hasLeft || newer.id === this.self) this.news.queueMember(newer, null)
       }
     }
     return corrections
@@ -617,53 +544,22 @@ export class Swim {
     if (incoming.id === this.self) return this.refuteIfNeeded(incoming, now)
     const entry = this.table.get(incoming.id)
     if (entry === undefined) {
-      if (incoming.status === 'alive' && this.admit(incoming, firstHand, now)) this.store(incoming, null, now, firstHand)
+      const admitted = incoming.status === 'alive' && this.admission.admitNew(this.table, incoming, firstHand, now, (id) => this.introductions.done(id))
+      if (admitted) this.store(incoming, null, now, firstHand)
       return null
     }
     const current = entry.member
     if (supersedes(incoming, current)) {
-      if (incoming.incarnation > current.incarnation) {
-        entry.incarnations ??= new LeapBudget(this.leapLimits)
-        if (!entry.incarnations.take(current.incarnation, incoming.incarnation, now)) {
-          this.onDrop('incarnation-leap')
-          return null
-        }
-      }
+      if (!this.admission.moveIncarnation(entry, incoming.incarnation, now)) return null
       this.store(incoming, from, now)
       return null
     }
     if (supersedes(current, incoming)) return current
     // The same view: `from` holds it already, and its suspect update may confirm ours.
     if (from === null) return null
-    this.memberQueue.markKnown(BroadcastQueue.keyOf({ kind: 'member', member: current }), from)
+    this.news.memberKnownBy(current, from)
     if (from !== incoming.id && incoming.status === 'suspect') entry.suspicion?.confirm(from)
     return null
-  }
-
-  /**
-   * Whether a member not listed yet may be: a valid id, an incarnation within
-   * reach, and room (a first-hand member may evict an unconfirmed or gone one).
-   */
-  private admit(incoming: Member, firstHand: boolean, now: number): boolean {
-    if (!this.isValidNodeId(incoming.id)) {
-      this.onDrop('bad-member-id')
-      return false
-    }
-    const budget = new LeapBudget(this.leapLimits)
-    if (!budget.allows(0, incoming.incarnation, now)) {
-      this.onDrop('incarnation-leap')
-      return false
-    }
-    if (this.table.size >= this.maxMembers) {
-      const victim = firstHand ? this.table.evictable(this.self) : undefined
-      if (victim === undefined) {
-        this.onDrop('member-cap')
-        return false
-      }
-      this.introductions.done(victim)
-      this.table.delete(victim)
-    }
-    return true
   }
 
   /**
@@ -674,15 +570,12 @@ export class Swim {
   private refuteIfNeeded(incoming: Member, now: number): Member | null {
     if (supersedes(incoming, this.selfMember)) {
       if (this.hasLeft) return null
-      if (!this.selfIncarnations.take(this.selfMember.incarnation, incoming.incarnation, now)) {
-        this.onDrop('incarnation-leap')
-        return null
-      }
+      if (!this.admission.moveOwnIncarnation(this.selfMember.incarnation, incoming.incarnation, now)) return null
       const incarnation = Math.max(incoming.incarnation, this.selfMember.incarnation) + 1
       this.selfMember = { ...this.selfMember, incarnation, status: 'alive' }
       this.awareness.apply(1) // others could not hear from us in time: maybe we are the slow one
       this.table.set(this.selfMember, now)
-      this.queueMember(this.selfMember, null)
+      this.news.queueMember(this.selfMember, null)
       return null
     }
     return supersedes(this.selfMember, incoming) ? this.selfMember : null
@@ -696,15 +589,12 @@ export class Swim {
   private store(member: Member, accuser: NodeId | null, now: number, firstHand = true): void {
     const previous = this.table.get(member.id)?.member
     const entry = this.table.set(member, now, firstHand)
-    if (previous === undefined && member.incarnation > 0) {
-      entry.incarnations = new LeapBudget(this.leapLimits)
-      entry.incarnations.take(0, member.incarnation, now)
-    }
+    if (previous === undefined) this.admission.started(entry, now)
     if (!entry.confirmed) return
     entry.suspicion = member.status === 'suspect' ? this.newSuspicion(member, accuser ?? this.self, now) : null
     if (member.status === 'dead' && previous?.status !== 'dead') this.reconnects.died(entry, now)
     if (isLive(member.status) && (previous === undefined || !isLive(previous.status))) this.order.add(member.id)
-    this.queueMember(member, accuser === this.self ? null : accuser)
+    this.news.queueMember(member, accuser === this.self ? null : accuser)
     if (
       previous === undefined ||
       previous.status !== member.status ||
@@ -728,28 +618,6 @@ export class Swim {
     })
   }
 
-  /** Queue a member's view for gossip (ours in the self queue); `source` told us and does not need it back. */
-  private queueMember(member: Member, source: NodeId | null): void {
-    const queue = member.id === this.self ? this.selfQueue : this.memberQueue
-    queue.enqueue({ kind: 'member', member }, source)
-  }
-
-}
-
-/** Whether record version `a` is newer than `b`, by (lamport, origin). */
-function recordIsNewer(a: BreakerRecord, b: BreakerRecord): boolean {
-  if (a.lamport !== b.lamport) return a.lamport > b.lamport
-  return a.origin > b.origin
-}
-
-function fitsPiggyback(record: BreakerRecord): boolean {
-  const size = new MessageSize(Infinity)
-  size.addRecord(record)
-  return size.bytes <= PIGGYBACK_BYTES
-}
-
-function sameVersion(a: BreakerRecord, b: BreakerRecord): boolean {
-  return a.lamport === b.lamport && a.origin === b.origin
 }
 
 function sameAddrs(a: readonly string[], b: readonly string[]): boolean {

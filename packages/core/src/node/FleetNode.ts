@@ -5,7 +5,6 @@ import type { BreakerOptions } from '../breaker/BreakerOptions.js'
 import type { Transition } from '../breaker/CircuitBreaker.js'
 import { BreakerTable } from '../table/BreakerTable.js'
 import { assertBreakerName } from '../table/assertBreakerName.js'
-import { rankProbers } from '../table/rendezvous.js'
 import type { BreakerRecord, NodeId, RecordPayload } from '../table/BreakerRecord.js'
 import { MAX_OPEN_COUNT, MAX_REASON_LENGTH } from '../table/BreakerRecord.js'
 import { isLive } from '../membership/memberTable.js'
@@ -19,82 +18,14 @@ import type { DeltaMessage, WireMessage } from '../wire/messages.js'
 import { paginate } from '../wire/wireSize.js'
 import { FleetBreaker } from './FleetBreaker.js'
 import { FleetSync } from './FleetSync.js'
-import { entitledProber } from './probeChoice.js'
+import { ProbeClaims } from './ProbeClaims.js'
+import type { BreakerEntry } from './ProbeClaims.js'
 import { resolveFleetOptions } from './FleetOptions.js'
 import type { FleetOptions, ResolvedFleetOptions } from './FleetOptions.js'
-import { collectible } from './recordLifetime.js'
+import { RecordLifetime } from './recordLifetime.js'
+import type { BreakerChange, Channel, FleetCounters, FleetNodeInit, FleetTransport } from './FleetTypes.js'
 
-/** Point-to-point channels (libp2p protocols) and the gossip topic. */
-export type Channel = 'swim' | 'sync' | 'gossip'
-
-/**
- * What a FleetNode needs from the network. Both are fire-and-forget: a message
- * may be lost, and the protocol copes (SWIM retries, push-pull repairs).
- */
-export interface FleetTransport {
-  /** One message to one peer on the SWIM or sync channel; `addrs` are the peer's known addresses. */
-  send(to: NodeId, channel: 'swim' | 'sync', bytes: Uint8Array, addrs: readonly string[]): void
-  /** One message to the whole fleet on the records topic. */
-  publish(bytes: Uint8Array): void
-}
-
-/** A breaker's record changed at this node (a local write or a merged remote version). */
-export interface BreakerChange {
-  readonly name: string
-  readonly record: BreakerRecord
-  readonly previous: BreakerRecord | undefined
-  /** true if this node wrote it */
-  readonly local: boolean
-  /** true if the merge met a concurrent version (a conflict, resolved by Lamport LWW) */
-  readonly concurrent: boolean
-}
-
-export interface FleetNodeInit {
-  self: { id: NodeId; name: string; addrs: string[] }
-  /** Monotonic clock for every timer. */
-  clock: Clock
-  /** Wall clock, ms since the epoch: stamped on records for display only, never used to order. */
-  wallClock: () => number
-  transport: FleetTransport
-  swim: SwimConfig
-  options?: FleetOptions
-  random?: () => number
-  /**
-   * Whether `id` can be a member: the runtime passes a libp2p peer-id check.
-   * A member update naming anything else is dropped (`bad-member-id`).
-   * Default: every id.
-   */
-  isValidNodeId?: (id: NodeId) => boolean
-}
-
-/** Message counters for metrics. */
-export interface FleetCounters {
-  messagesIn: number
-  messagesOut: number
-  bytesIn: number
-  bytesOut: number
-  /**
-   * Dropped incoming messages, records and member updates, by reason: a
-   * `WireError` code (`bad-name`, `bad-field`, `too-large`, …), `wrong-channel`,
-   * `table-full`, `clock-leap`, `incarnation-leap`, `bad-member-id`,
-   * `member-cap`; and `unsendable` for a sync this node could not send.
-   */
-  dropped: Record<string, number>
-  /** Local transitions that could not be written to the table (full): the breaker stayed local-only. */
-  localOnlyWrites: number
-  /** Records collected after `recordTtlMs` unused (evictions to make room are `table.evicted`). */
-  recordsCollected: number
-  /** Errors thrown by `onBreakerChange` listeners (caught: they must not break a breaker call). */
-  listenerErrors: number
-}
-
-interface Entry {
-  /** When this node learned the current version, monotonic ms. */
-  learnedAt: number
-  breaker: FleetBreaker | undefined
-  rankVersion: number
-  ranked: NodeId[]
-}
+export type { Channel, FleetTransport, BreakerChange, FleetNodeInit, FleetCounters } from './FleetTypes.js'
 
 type Listener<T extends unknown[]> = (...args: T) => void
 
@@ -135,7 +66,7 @@ export class FleetNode {
   private readonly transport: FleetTransport
   private readonly random: () => number
   private readonly swimConfig: SwimConfig
-  private readonly entries = new Map<string, Entry>()
+  private readonly entries = new Map<string, BreakerEntry>()
   private readonly pending = new Map<string, BreakerRecord>()
   private readonly gone = new GoneMembers()
   private readonly changeListeners = new Set<Listener<[BreakerChange]>>()
@@ -144,7 +75,8 @@ export class FleetNode {
   private readonly pendingListeners = new Set<Listener<[]>>()
   private readonly localOnlyListeners = new Set<Listener<[string]>>()
   private readonly sync: FleetSync
-  private membersVersion = 0
+  private readonly lifetime: RecordLifetime
+  private readonly claims: ProbeClaims
   private nextPushPullAt: number
   private nextPruneAt: number
   private nextCollectAt: number
@@ -161,11 +93,16 @@ export class FleetNode {
     this.options = resolveFleetOptions(init.options ?? {}, init.swim)
     const now = this.clock.now()
     const limits = { maxLeap: this.options.maxClockLeap, leapPerSecond: this.options.clockLeapPerSecond }
+    this.lifetime = new RecordLifetime(this.options.recordTtlMs, {
+      learnedAt: (name) => this.entries.get(name)?.learnedAt,
+      lastUsedAt: (name) => this.entries.get(name)?.breaker?.lastUsedAt,
+      isPending: (name) => this.pending.has(name),
+    })
     this.table = new BreakerTable({
       self: this.id,
       maxRecords: this.options.maxRecords,
       clockLimits: limits,
-      canEvict: (record) => this.canEvict(record),
+      canEvict: (record) => this.lifetime.canEvict(record, this.clock.now()),
       onDrop: (record) => this.recordDropped(record),
     })
     this.swim = new Swim({
@@ -178,6 +115,7 @@ export class FleetNode {
       incarnationLimits: limits,
       onDrop: (reason) => this.drop(reason),
     })
+    this.claims = new ProbeClaims(this.id, this.table, this.swim, this.options.claimTimeoutMs)
     this.sync = new FleetSync({
       id: this.id,
       table: this.table,
@@ -192,7 +130,7 @@ export class FleetNode {
     // Stagger the first push-pull so a fleet started together does not sync in lockstep.
     this.nextPushPullAt = now + init.swim.pushPullIntervalMs * (0.5 + this.random() / 2)
     this.nextPruneAt = now + Math.min(60_000, this.options.vclockTtlMs)
-    this.nextCollectAt = now + this.collectEveryMs()
+    this.nextCollectAt = now + this.lifetime.sweepEveryMs
     this.swim.onRecord((record) => this.mergeRemote(record))
     this.swim.onMemberChange((member, previous) => this.memberChanged(member, previous))
   }
@@ -255,7 +193,7 @@ export class FleetNode {
     if (existing) return existing
     const entry = this.entry(name)
     const local = new CircuitBreaker(options, {
-      claimProbe: (now) => this.claimProbe(name, now),
+      claimProbe: (now) => this.claims.mayClaim(name, this.entry(name), now),
       onTransition: (t) => this.localTransition(name, t),
     })
     const handle = new FleetBreaker(name, local, this.clock)
@@ -316,7 +254,7 @@ export class FleetNode {
     return text.length > MAX_REASON_LENGTH ? text.slice(0, MAX_REASON_LENGTH) : text
   }
 
-  private entry(name: string): Entry {
+  private entry(name: string): BreakerEntry {
     let entry = this.entries.get(name)
     if (!entry) {
       entry = { learnedAt: this.clock.now(), breaker: undefined, rankVersion: -1, ranked: [] }
@@ -371,28 +309,8 @@ export class FleetNode {
     return record
   }
 
-  /** Half-open claim hook of the local breaker: only the entitled prober of this view claims. */
-  private claimProbe(name: string, now: number): boolean {
-    const record = this.table.get(name)
-    if (!record) return true // never shared yet: a plain local breaker
-    const entry = this.entry(name)
-    if (entry.rankVersion !== this.membersVersion) {
-      entry.ranked = rankProbers(name, this.swim.aliveIds())
-      entry.rankVersion = this.membersVersion
-    }
-    const chosen = entitledProber(record, entry.learnedAt, now, entry.ranked, (id) => this.isAlive(id), this.options.claimTimeoutMs)
-    return chosen === this.id
-  }
-
-  /** Alive or suspect, and confirmed: a member only others told us about is no prober. */
-  private isAlive(id: NodeId): boolean {
-    if (id === this.id) return true
-    const status = this.swim.member(id)?.status
-    return status !== undefined && isLive(status) && this.swim.isConfirmed(id)
-  }
-
   /** Make the local breaker follow a merged record. */
-  private applyToLocal(record: BreakerRecord, entry: Entry, now: number): void {
+  private applyToLocal(record: BreakerRecord, entry: BreakerEntry, now: number): void {
     const local = entry.breaker?.local
     if (!local) return
     local.apply(
@@ -472,44 +390,25 @@ export class FleetNode {
 
   // ---- record lifetime ---------------------------------------------------------
 
-  /** Whether this node uses breaker `name` itself: a local handle used within the record TTL. */
-  private inUse(name: string, now: number): boolean {
-    const breaker = this.entries.get(name)?.breaker
-    return breaker !== undefined && now - breaker.lastUsedAt < this.options.recordTtlMs
-  }
-
-  /** A record that may make room for a new name: no override, not waiting to be gossiped, not used here. */
-  private canEvict(record: BreakerRecord): boolean {
-    return record.override === null && !this.pending.has(record.name) && !this.inUse(record.name, this.clock.now())
-  }
-
   /** The table dropped a record (collected or evicted): forget what only served it. */
   private recordDropped(record: BreakerRecord): void {
     const entry = this.entries.get(record.name)
     if (entry && !entry.breaker) this.entries.delete(record.name)
   }
 
-  private collectEveryMs(): number {
-    return Math.min(60_000, Math.max(1, Math.floor(this.options.recordTtlMs / 4)))
-  }
-
-  /** Collect the records unused here for the record TTL (see `collectible`), and expire old tombstones. */
+  /** Collect the records unused here for the record TTL (see `RecordLifetime`), and expire old tombstones. */
   private collect(now: number): void {
-    const ttl = this.options.recordTtlMs
-    for (const record of [...this.table.records()]) {
-      const entry = this.entries.get(record.name)
-      const idle = collectible(record, entry?.learnedAt ?? -Infinity, now, ttl)
-      if (!idle || this.pending.has(record.name) || this.inUse(record.name, now)) continue
-      this.table.remove(record.name, now)
+    for (const name of this.lifetime.sweep(this.table.records(), now)) {
+      this.table.remove(name, now)
       this.counters.recordsCollected++
     }
-    this.table.expireTombstones(now, ttl)
+    this.table.expireTombstones(now, this.lifetime.ttlMs)
   }
 
   // ---- membership -----------------------------------------------------------
 
   private memberChanged(member: Member, previous: MemberStatus | null): void {
-    this.membersVersion++
+    this.claims.membersChanged()
     const now = this.clock.now()
     if (member.status === 'dead' || member.status === 'left') this.gone.markGone(member.id, now)
     else this.gone.markBack(member.id)
@@ -533,7 +432,7 @@ export class FleetNode {
     if (this.stopped) return
     const now = this.clock.now()
     this.sendSwim(this.swim.tick(now))
-    this.releaseStaleClaims(now)
+    this.claims.releaseStale(this.entries, now)
     if (now >= this.nextPushPullAt) {
       this.nextPushPullAt = now + this.swimConfig.pushPullIntervalMs
       const peer = this.randomAlivePeer()
@@ -546,7 +445,7 @@ export class FleetNode {
       this.pruneVClocks(now)
     }
     if (now >= this.nextCollectAt) {
-      this.nextCollectAt = now + this.collectEveryMs()
+      this.nextCollectAt = now + this.lifetime.sweepEveryMs
       this.collect(now)
     }
     this.flush()
@@ -568,24 +467,6 @@ export class FleetNode {
       return status !== undefined && isLive(status)
     })
     this.gone.forget(now, ttl)
-  }
-
-  /**
-   * A half-open claim by a prober that died or went silent: let the local
-   * breaker fall back to 'open' with its cooldown over, so the next call asks
-   * `claimProbe`, which admits only the next rendezvous choice.
-   */
-  private releaseStaleClaims(now: number): void {
-    for (const [name, entry] of this.entries) {
-      const local = entry.breaker?.local
-      if (!local || local.state !== 'half-open') continue
-      const record = this.table.get(name)
-      if (!record || record.state !== 'half-open' || record.prober === this.id) continue
-      const stale = record.prober === null || !this.isAlive(record.prober) || now - entry.learnedAt >= this.options.claimTimeoutMs
-      if (stale) {
-        local.apply({ state: 'open', override: record.override, cooldownMs: 0, openCount: record.openCount, probing: false }, now)
-      }
-    }
   }
 
   private randomAlivePeer(): NodeId | undefined {
