@@ -33,6 +33,9 @@ interface Session {
 /** A push-pull not completed within this time is forgotten (its answers still merge). */
 const SESSION_TIMEOUT_MS = 60_000
 
+/** Most push-pulls in progress (one per peer); past it the oldest is forgotten. */
+const MAX_SESSIONS = 1024
+
 /**
  * Push-pull in parts (see `SyncRequestMessage`): the requester sends its
  * members and its digest cut into name ranges, the responder answers each part
@@ -66,6 +69,7 @@ export class FleetSync {
       return
     }
     this.sessions.delete(to) // keep insertion order = start order
+    if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as NodeId)
     this.sessions.set(to, { session, parts: parts.length, received: new Map(), done: 0, startedAt: now })
     const join = !this.completedOnce
     for (const [part, p] of parts.entries()) {

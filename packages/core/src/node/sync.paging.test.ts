@@ -49,4 +49,15 @@ describe('paged push-pull (FleetSim)', () => {
     expect(seen.filter((m) => m.type === 'sync-res').length).toBeGreaterThan(2)
     for (const i of sim.live()) expect(sim.node(i).counters.dropped).toEqual({})
   })
+  it('counts a push-pull complete only when every answer message is in, whatever order they arrive in', () => {
+    const sim = new FleetSim({ size: 2, swim: 'local', seed: 52, network: { reorderProbability: 0.5, reorderDelayMs: 200 } })
+    expect(sim.runUntil(() => sim.viewsAgree(), 30_000)).toBeDefined()
+    for (let i = 0; i < 3_000; i++) sim.node(0).forceOpen(`b-${i}`.padEnd(120, 'x'), 'r'.repeat(250))
+    expect(sim.runUntil(() => sim.node(1).table.size === 3_000, 10_000)).toBeDefined()
+    for (let round = 0; round < 5; round++) {
+      const joiner = sim.add()
+      expect(sim.runUntil(() => sim.node(joiner).synced, 10_000, 1)).toBeDefined()
+      expect(sim.node(joiner).table.size).toBe(3_000)
+    }
+  })
 })

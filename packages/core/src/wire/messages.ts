@@ -114,7 +114,7 @@ export type WireMessageType = WireMessage['type']
  * `maxMessageBytes` is the largest legitimate message: a delta of one record
  * at the limits (128-character name, 256-character reason of 3-byte UTF-8
  * characters, 4,096 vector-clock entries with distinct 128-character ids, each
- * id once in the message's id table) encodes to about 570 KB; a member at the
+ * id once in the message's id table) encodes to about 582 KB; a member at the
  * limits (16 addresses of 256 3-byte characters) to about 13 KB. Everything
  * that can hold many of these (sync requests and answers, gossip deltas,
  * answers to `want`, piggybacked updates) is cut into parts that fit, so a
