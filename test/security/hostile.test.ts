@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { formatFleetKey } from '@breaker-mesh/core'
+import { WIRE_LIMITS, formatFleetKey } from '@breaker-mesh/core'
 import type { MeshStats, MeshView } from '@breaker-mesh/mesh'
 import { killAll, spawnFleet, waitUntil } from '../helpers/processFleet.js'
 import type { NodeProcess, SpawnOptions } from '../helpers/processFleet.js'
@@ -78,13 +78,14 @@ async function stillSpreads(fleet: NodeProcess[], from: NodeProcess, name: strin
 }
 
 describe('a key holder that holds half-finished frames (real processes)', () => {
-  it('64 streams announcing 8 MiB − 1 frames: buffered bytes stay within the per-peer budget, the excess streams are reset and counted', async () => {
+  it('64 streams announcing the largest frame allowed and never finishing it: buffered bytes stay within the per-peer budget, the excess streams are reset and counted', async () => {
     const { key, fleet, target } = await keyedFleet(3)
-    const peerBufferBytes = 2 * 8 * 1024 * 1024 // the default: twice the largest frame
-    const r = await attack({ target, key, fleet: 'prod', attack: 'partial-frames', streams: 64, send: 1024 * 1024, holdMs: 2000 })
+    const peerBufferBytes = 2 * WIRE_LIMITS.maxMessageBytes // the default: twice the largest frame
+    const announce = WIRE_LIMITS.maxMessageBytes - 1
+    const r = await attack({ target, key, fleet: 'prod', attack: 'partial-frames', streams: 64, announce, send: announce - 1, holdMs: 2000 })
     expect(r.connected).toBe(true)
     const s = await stats(fleet[0]!)
-    expect(s.gossip.dropped['frame-too-large'] ?? 0).toBe(0) // 8 MiB − 1 is within the frame limit: the budget must do the work
+    expect(s.gossip.dropped['frame-too-large'] ?? 0).toBe(0) // within the frame limit: the budget must do the work
     expect(s.gossip.dropped['frame-budget']).toBeGreaterThan(0)
     expect(s.receiveBufferHighWaterBytes).toBeGreaterThan(0)
     // The high-water mark counts every peer: the attacker's budget plus the few hundred
@@ -93,9 +94,18 @@ describe('a key holder that holds half-finished frames (real processes)', () => 
     await stillSpreads(fleet, fleet[1]!, 'after-partial-frames')
   })
 
+  it('frames announced above the limit (8 MiB − 1) are refused at their length prefix, before any byte is buffered', async () => {
+    const { key, fleet, target } = await keyedFleet(2)
+    await attack({ target, key, fleet: 'prod', attack: 'partial-frames', streams: 16, announce: 8 * 1024 * 1024 - 1, send: 64 * 1024, holdMs: 1000 })
+    const s = await stats(fleet[0]!)
+    expect(s.gossip.dropped['frame-too-large']).toBeGreaterThan(0)
+    expect(s.receiveBufferHighWaterBytes).toBeLessThan(64 * 1024) // only honest SWIM frames were ever held
+    await stillSpreads(fleet, fleet[1]!, 'after-oversized-frames')
+  })
+
   it('a frame that stops half-way is cut off after partialFrameTimeoutMs, and counted', async () => {
     const { key, fleet, target } = await keyedFleet(2, { p2pOptions: { partialFrameTimeoutMs: 500 } })
-    const run = attack({ target, key, fleet: 'prod', attack: 'partial-frames', streams: 2, send: 1000, holdMs: 15_000 })
+    const run = attack({ target, key, fleet: 'prod', attack: 'partial-frames', streams: 2, announce: 100_000, send: 1000, holdMs: 15_000 })
     // While the attacker still holds its streams open, the node has given up on them.
     await waitUntil(async () => ((await stats(fleet[0]!)).gossip.dropped['frame-stalled'] ?? 0) >= 2, 10_000, 'both stalled frames to be cut off')
     await stillSpreads(fleet, fleet[1]!, 'after-stalled-frames')

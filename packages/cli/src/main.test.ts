@@ -81,6 +81,8 @@ describe('run: usage errors exit 2 with usage on stderr', () => {
     [['start', '--join', 'seed'], /"seed" is not host:port/],
     [['start', '--fleet', 'bad fleet!'], /not a fleet name/],
     [['start', '--profile', 'wan'], /Allowed choices are lan, local/],
+    [['start', '--vclock-ttl-ms', '10'], /not a duration/],
+    [['start', '--member-retention-ms', '1h'], /not a duration/],
     [['start', '--target', 'ftp://x', '--breaker', 'b'], /only http and https/],
     [['start', '--target', 'http://x'], /--target and --breaker go together/],
     [['start', '--rps', '5'], /--rps needs --target/],
@@ -140,6 +142,9 @@ describe('run: environment variables', () => {
     vi.stubEnv('BREAKER_MESH_BREAKER', 'payments-api')
     vi.stubEnv('BREAKER_MESH_RPS', '2.5')
     vi.stubEnv('BREAKER_MESH_DEBUG', '1')
+    vi.stubEnv('BREAKER_MESH_VCLOCK_TTL_MS', '600000')
+    vi.stubEnv('BREAKER_MESH_RECORD_TTL_MS', '7200000')
+    vi.stubEnv('BREAKER_MESH_MEMBER_RETENTION_MS', '120000')
     expect((await cli(['start'])).code).toBe(0)
     expect(startOptions()).toEqual({
       name: 'n7',
@@ -150,6 +155,9 @@ describe('run: environment variables', () => {
       admin: { host: '127.0.0.1', port: 9000 },
       profile: 'local',
       workload: { target: 'http://127.0.0.1:8080/health', breaker: 'payments-api', rps: 2.5 },
+      vclockTtlMs: 600_000,
+      recordTtlMs: 7_200_000,
+      memberRetentionMs: 120_000,
       insecure: false,
       debug: true,
     })

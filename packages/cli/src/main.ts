@@ -6,6 +6,7 @@ import { AdminUnreachableError } from './errors/AdminUnreachableError.js'
 import { UsageError } from './errors/UsageError.js'
 import {
   adminUrlArg,
+  durationMsArg,
   fleetArg,
   hostNamesArg,
   hostPortArg,
@@ -159,6 +160,13 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         .env(`${ENV}ADMIN_ALLOWED_HOSTS`)
         .argParser(hostNamesArg),
     )
+    .addOption(new Option('--vclock-ttl-ms <ms>', "how long a departed member stays in vector clocks (default: 3600000)").env(`${ENV}VCLOCK_TTL_MS`).argParser(durationMsArg))
+    .addOption(new Option('--record-ttl-ms <ms>', 'how long a record nobody uses is kept (default: 3600000)').env(`${ENV}RECORD_TTL_MS`).argParser(durationMsArg))
+    .addOption(
+      new Option('--member-retention-ms <ms>', 'how long a dead or left member is remembered (default: lan 6 h, local 60 s)')
+        .env(`${ENV}MEMBER_RETENTION_MS`)
+        .argParser(durationMsArg),
+    )
     .addOption(new Option('--insecure', 'allow a non-loopback listen address without a fleet key, or admin API without a token'))
     .addOption(new Option('--profile <profile>', 'SWIM timing profile; local is fast, for tests and loopback fleets (default: "lan")').env(`${ENV}PROFILE`).choices(['lan', 'local']))
     .addOption(new Option('--target <url>', 'demo workload: GET this URL through the breaker').env(`${ENV}TARGET`).argParser(targetUrlArg))
@@ -192,6 +200,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             ...(fleetKey === undefined ? {} : { fleetKey }),
             ...(adminToken === undefined ? {} : { adminToken }),
             ...(opts['adminAllowedHosts'] === undefined ? {} : { adminAllowedHosts: opts['adminAllowedHosts'] as string[] }),
+            ...(opts['vclockTtlMs'] === undefined ? {} : { vclockTtlMs: opts['vclockTtlMs'] as number }),
+            ...(opts['recordTtlMs'] === undefined ? {} : { recordTtlMs: opts['recordTtlMs'] as number }),
+            ...(opts['memberRetentionMs'] === undefined ? {} : { memberRetentionMs: opts['memberRetentionMs'] as number }),
             insecure,
             ...(opts['name'] === undefined ? {} : { name: opts['name'] as string }),
             ...(opts['fleet'] === undefined ? {} : { fleet: opts['fleet'] as string }),

@@ -2,6 +2,7 @@ import './polyfill.js'
 import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
 import type { BreakerChange, BreakerOptions, BreakerRecord, Member, MemberStatus, FleetOptions } from '@breaker-mesh/core'
 import { createP2PHost } from './p2p/P2PHost.js'
+import { isPeerId } from './p2p/isPeerId.js'
 import type { P2PHost, P2PHostOptions } from './p2p/P2PHost.js'
 import { startAdminServer } from './admin/AdminServer.js'
 import type { AdminServer } from './admin/AdminServer.js'
@@ -63,6 +64,12 @@ export class Mesh implements AdminTarget {
     node.onPending(() => this.scheduleFlush())
     node.onBreakerChange((change) => this.breakerChanged(change))
     node.onMemberChange((member, previous) => this.memberChanged(member, previous))
+    node.onLocalOnly((name) =>
+      log.rateLimited(`local-only:${name}`, 3_600_000, 'the fleet table is full: this breaker now runs on this node only', {
+        breaker: name,
+        maxRecords: node.options.maxRecords,
+      }),
+    )
   }
 
   /** This node's libp2p peer id. */
@@ -76,7 +83,8 @@ export class Mesh implements AdminTarget {
   }
 
   /**
-   * The fleet-wide breaker `name` (1..128 chars), created with `options` on
+   * The fleet-wide breaker `name` (1..128 characters of letters, digits and
+   * `._-:/@`; anything else throws `InvalidBreakerNameError`), created with `options` on
    * first use (later calls return the same breaker). Options are validated:
    * a bad one throws a `RangeError` naming the field.
    */
@@ -121,18 +129,38 @@ export class Mesh implements AdminTarget {
         addrs: [...m.addrs],
         statusAgeMs: Math.round(now - (this.memberSince.get(m.id) ?? this.startedAt)),
         via: m.id === this.peerId ? 'self' : connected.has(m.id) ? 'direct' : 'gossip',
+        confirmed: this.node.swim.isConfirmed(m.id),
       })),
-      breakers: table.snapshot().map((r) => ({
-        name: r.name,
-        state: effectiveState(r),
-        override: r.override,
-        reason: r.reason,
-        prober: r.prober,
-        version: { lamport: r.lamport, origin: r.origin, vclock: { ...r.vclock } },
-        local: this.node.localTotals(r.name),
-        wallTime: r.wallTime,
-        concurrent: table.isConcurrent(r.name),
-      })),
+      breakers: [
+        ...table.snapshot().map((r) => ({
+          name: r.name,
+          state: effectiveState(r),
+          override: r.override,
+          reason: r.reason,
+          prober: r.prober,
+          version: { lamport: r.lamport, origin: r.origin, vclock: { ...r.vclock } },
+          local: this.node.localTotals(r.name),
+          wallTime: r.wallTime,
+          concurrent: table.isConcurrent(r.name),
+          localOnly: this.node.existingBreaker(r.name)?.localOnly ?? false,
+        })),
+        // Breakers this node runs alone because the table had no room: no record to show.
+        ...this.node
+          .localOnlyBreakers()
+          .filter((b) => table.get(b.name) === undefined)
+          .map((b) => ({
+            name: b.name,
+            state: b.state,
+            override: b.override,
+            reason: 'running on this node only: the fleet table is full',
+            prober: null,
+            version: { lamport: 0, origin: this.peerId, vclock: {} },
+            local: this.node.localTotals(b.name),
+            wallTime: 0,
+            concurrent: false,
+            localOnly: true,
+          })),
+      ],
     }
   }
 
@@ -158,6 +186,14 @@ export class Mesh implements AdminTarget {
         bytesOut: c.bytesOut,
       },
       conflicts: this.node.table.conflicts,
+      table: {
+        records: this.node.table.size,
+        evicted: this.node.table.evicted,
+        collected: c.recordsCollected,
+        lamport: this.node.table.lamport,
+      },
+      localOnly: { breakers: this.node.localOnlyBreakers().length, writes: c.localOnlyWrites },
+      unconfirmedMembers: this.node.swim.unconfirmedCount,
       refused: { ...this.host.refusals() },
       receiveBufferBytes: this.host.bufferedBytes().now,
       receiveBufferHighWaterBytes: this.host.bufferedBytes().highWater,
@@ -213,7 +249,8 @@ export class Mesh implements AdminTarget {
   private redialSeeds(): void {
     if (this.options.join.length === 0) return
     const members = this.node.swim.members()
-    const someoneDead = members.some((m) => m.status === 'dead')
+    // Only members this node once heard from: a dead phantom is no reason to dial.
+    const someoneDead = members.some((m) => m.status === 'dead' && this.node.swim.isConfirmed(m.id))
     const alone = !members.some((m) => m.id !== this.peerId && (m.status === 'alive' || m.status === 'suspect'))
     if (someoneDead || alone) {
       this.host.dialSeeds().then(
@@ -324,7 +361,10 @@ function effectiveState(record: BreakerRecord): BreakerRecord['state'] {
  */
 export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh> {
   const resolved = resolveMeshOptions(options)
-  const swim = resolveSwimConfig(resolved.profile)
+  const swim = resolveSwimConfig({
+    profile: resolved.profile,
+    ...(resolved.memberRetentionMs === undefined ? {} : { deadMemberRetentionMs: resolved.memberRetentionMs }),
+  })
   const host = await createP2PHost({
     fleet: resolved.fleet,
     listen: resolved.listen,
@@ -339,7 +379,12 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
     clock: { now: () => performance.now() },
     wallClock: () => Date.now(),
     swim,
-    options: options.fleetOptions,
+    options: {
+      ...(resolved.vclockTtlMs === undefined ? {} : { vclockTtlMs: resolved.vclockTtlMs }),
+      ...(resolved.recordTtlMs === undefined ? {} : { recordTtlMs: resolved.recordTtlMs }),
+      ...options.fleetOptions,
+    },
+    isValidNodeId: isPeerId,
     transport: {
       send: (to, channel, bytes, addrs) => mesh?.track(host.send(to, channel, bytes, addrs)),
       publish: (bytes) => mesh?.track(host.publish(bytes)),

@@ -22,6 +22,12 @@ export interface MeshView {
      * connection, known only from other members' reports.
      */
     via: 'self' | 'direct' | 'gossip'
+    /**
+     * False for a member this node has only heard of from others and never
+     * heard from itself: it is not probed, ranked as prober or passed on
+     * until it answers (and is forgotten if it never does).
+     */
+    confirmed: boolean
   }>
   breakers: Array<{
     name: string
@@ -36,6 +42,12 @@ export interface MeshView {
     wallTime: number
     /** True if the last merge of this breaker met a concurrent version (a conflict). */
     concurrent: boolean
+    /**
+     * True while this node runs the breaker on its own: its last change could
+     * not be written to the fleet table (full of overrides and breakers in
+     * use). Calls are still decided locally; the next change tries again.
+     */
+    localOnly: boolean
   }>
 }
 
@@ -84,6 +96,12 @@ export interface MeshStats {
     bytesOut: number
   }
   conflicts: number
+  /** The replicated table: records held, evicted when full, collected after their TTL, this node's Lamport clock. */
+  table: { records: number; evicted: number; collected: number; lamport: number }
+  /** Breakers running on this node alone (table full), and writes that could not be shared. */
+  localOnly: { breakers: number; writes: number }
+  /** Members heard of from others but not yet heard from. */
+  unconfirmedMembers: number
   /** Connections refused before they reached the fleet, by reason: `fleet-key`, `foreign-fleet`. */
   refused: Record<string, number>
   /** Bytes of unfinished inbound frames held now (bounded by the receive budget). */
@@ -124,6 +142,22 @@ export interface MeshOptions {
   profile?: 'lan' | 'local'
   /** How long createMesh() waits for the first sync with a reachable seed before resolving anyway, ms [5000]. */
   joinTimeoutMs?: number
+  /**
+   * ms a departed member's entries stay in vector clocks [3600000]. Lower
+   * keeps records small under churn; it must exceed the longest partition
+   * you expect to heal with concurrency detection intact.
+   */
+  vclockTtlMs?: number
+  /**
+   * ms a record that no node uses (closed, no override) is kept [3600000].
+   * Lower frees table space sooner after names go out of use.
+   */
+  recordTtlMs?: number
+  /**
+   * ms a dead or left member is remembered (and reconnect attempts made) [profile:
+   * lan 6 h, local 60 s]. Lower forgets departed instances sooner.
+   */
+  memberRetentionMs?: number
   /**
    * The fleet key guarding every connection [none]: swarm-key text as printed
    * by `breaker-mesh keygen` (a string, or a key file's bytes), or the 32 raw

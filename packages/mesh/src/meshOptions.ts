@@ -15,6 +15,10 @@ export interface ResolvedMeshOptions {
   mdns: boolean
   profile: 'lan' | 'local'
   joinTimeoutMs: number
+  /** Retention settings; undefined = the fleet's or the profile's default. */
+  vclockTtlMs: number | undefined
+  recordTtlMs: number | undefined
+  memberRetentionMs: number | undefined
   /** 32 bytes, or undefined: no fleet key (loopback, or `insecure`). */
   fleetKey: Uint8Array | undefined
   insecure: boolean
@@ -66,10 +70,21 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
       )
     }
   }
+  const retention = (field: 'vclockTtlMs' | 'recordTtlMs' | 'memberRetentionMs'): number | undefined => {
+    const v = options[field]
+    if (v === undefined) return undefined
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1000 || v > 30 * 24 * 3_600_000) {
+      throw new RangeError(`${field} must be an integer number of ms from 1000 to 30 days, got ${String(v)}`)
+    }
+    return v
+  }
   return {
     fleet,
     name,
     listen,
+    vclockTtlMs: retention('vclockTtlMs'),
+    recordTtlMs: retention('recordTtlMs'),
+    memberRetentionMs: retention('memberRetentionMs'),
     join: [...join],
     mdns: options.mdns ?? true,
     profile,

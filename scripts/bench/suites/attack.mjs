@@ -4,7 +4,7 @@
 // fleet key and speaking the fleet's protocols.
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { formatFleetKey } from '@breaker-mesh/core'
+import { WIRE_LIMITS, formatFleetKey } from '@breaker-mesh/core'
 import { spawnTracked } from '../lib/children.mjs'
 import { Fleet } from '../lib/Fleet.mjs'
 import { summarize } from '../lib/summarize.mjs'
@@ -73,7 +73,7 @@ export default {
       const fleetName = fleet.fleet
       out.method.push(
         'A 3-node fleet (compiled JS, local profile, loopback, fleet key, admin API on 127.0.0.1) and one attacker process holding the fleet key (test/fixtures/attacker.mjs) aimed at node 1. RSS from `process.memoryUsage()` inside node 1, sampled every 100 ms.',
-        'Half-finished frames: 64 streams, each announcing an 8 MiB − 1 frame and sending all of it but the last byte (512 MiB offered), held for 5 s, then closed. Peak RSS during the attack minus the idle RSS before it; then RSS 15 s after the streams closed (5 s with --quick).',
+        `Half-finished frames: 64 streams, each announcing the largest frame a node accepts (${WIRE_LIMITS.maxMessageBytes - 1} bytes; the issue's 8 MiB − 1 frames are now refused at their length prefix) and sending all of it but the last byte, held for 5 s, then closed. Peak RSS during the attack minus the idle RSS before it; then RSS 15 s after the streams closed (5 s with --quick).`,
         `Junk: ${ctx.quick ? '10,000' : '30,000'} random frames (1–512 bytes) on one SWIM stream as fast as the attacker can write, while a client GETs node 1's /v1/view back to back (5 ms apart). Latency p50/p99/max during the burst, next to the same measure with no attack.`,
       )
       const table = { title: 'Node 1 under attack', columns: ['measure', 'value', 'note'], rows: [] }
@@ -96,7 +96,7 @@ export default {
           await pause(100)
         }
       })()
-      const partial = await runAttacker({ target: targetAddr, key, fleet: fleetName, attack: 'partial-frames', streams: 64, announce: 8 * MB - 1, send: 8 * MB - 2, holdMs: 5000 }, ctx.signal)
+      const partial = await runAttacker({ target: targetAddr, key, fleet: fleetName, attack: 'partial-frames', streams: 64, announce: WIRE_LIMITS.maxMessageBytes - 1, send: WIRE_LIMITS.maxMessageBytes - 2, holdMs: 5000 }, ctx.signal)
       sampling = false
       await sampler
       await pause(ctx.quick ? 5000 : 15_000)

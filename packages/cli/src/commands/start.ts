@@ -17,6 +17,10 @@ export interface StartOptions {
   fleetKey?: string
   /** Admin token, already checked. */
   adminToken?: string
+  /** Retention settings (ms); undefined = defaults. */
+  vclockTtlMs?: number
+  recordTtlMs?: number
+  memberRetentionMs?: number
   /** Extra Host names the admin API answers to. */
   adminAllowedHosts?: string[]
   /** Protected mode was waived (--insecure); the caller has warned. */
@@ -53,6 +57,9 @@ export async function start(options: StartOptions, io: CliIo): Promise<number> {
       ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.fleetKey === undefined ? {} : { fleetKey: options.fleetKey }),
+      ...(options.vclockTtlMs === undefined ? {} : { vclockTtlMs: options.vclockTtlMs }),
+      ...(options.recordTtlMs === undefined ? {} : { recordTtlMs: options.recordTtlMs }),
+      ...(options.memberRetentionMs === undefined ? {} : { memberRetentionMs: options.memberRetentionMs }),
       insecure: options.insecure ?? false,
       admin: {
         listen: `${options.admin.host.includes(':') ? `[${options.admin.host}]` : options.admin.host}:${options.admin.port}`,

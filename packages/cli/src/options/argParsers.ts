@@ -73,6 +73,15 @@ export function joinArg(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), ...seeds]
 }
 
+/** A duration in ms: an integer from 1 s to 30 days (`--vclock-ttl-ms` and friends). */
+export function durationMsArg(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value.trim()) || n < 1000 || n > 30 * 24 * 3_600_000) {
+    throw new InvalidArgumentError(`"${value}" is not a duration: give whole milliseconds from 1000 to 2592000000 (30 days)`)
+  }
+  return n
+}
+
 /** `--rps`: requests per second of the demo workload, > 0 and ≤ 10000. */
 export function rpsArg(value: string): number {
   const n = Number(value)

@@ -94,8 +94,11 @@ describe('Swim cluster (50 nodes, fake time)', () => {
     const bound = 5 * config.probeIntervalMs * Math.ceil(Math.log10(N + 1))
     expect(cluster.runUntil(() => cluster.everyoneSees('joiner', 'alive'), bound)).toBe(true)
     console.info(`[${profile}] join known by all ${N} after ${(cluster.clock.now() - joinedAt).toFixed(0)} ms (bound ${bound} ms)`)
-    // The joiner learned the whole fleet through its seed's push-pull.
-    expect(cluster.node('joiner').aliveIds()).toHaveLength(N)
+    // The joiner learned the whole fleet through its seed's push-pull, and has
+    // reached each member itself (confirmed it) within a few probe intervals.
+    const joiner = cluster.node('joiner')
+    expect(joiner.members()).toHaveLength(N)
+    expect(cluster.runUntil(() => joiner.aliveIds().length === N, 10 * config.probeIntervalMs)).toBe(true)
   })
 
   it('spreads a graceful leave to every node, which then stops probing it', () => {

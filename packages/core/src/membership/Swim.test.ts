@@ -329,7 +329,7 @@ describe('Swim', () => {
     expect(a.receive({ v: 1, type: 'ping-req', from: 'b', seq: 5, target: 'c', updates: [] }, 10 * INTERVAL)).toEqual([])
   })
 
-  it('returns dead members for reconnection every reconnect interval until the reconnect timeout, and forgets them later', () => {
+  it('returns dead members for reconnection, backing off, until the reconnect timeout, and forgets them later', () => {
     const cfg = resolveSwimConfig({ profile: 'local', gossipNodes: 0, reconnectIntervalMs: 1000, reconnectTimeoutMs: 3500, deadMemberRetentionMs: 5000 })
     const a = node('a', ['b', 'c'], cfg)
     a.receive(ping('c', 1, [memberUpdate(member('b', 0, 'dead')), memberUpdate({ ...member('c', 1, 'left') })]), 100)
@@ -337,9 +337,10 @@ describe('Swim', () => {
     expect(a.reconnectDue(1099)).toEqual([])
     expect(a.reconnectDue(1100)).toEqual([member('b', 0, 'dead')]) // left members are never retried
     expect(a.reconnectDue(1500)).toEqual([])
-    expect(a.reconnectDue(2100)).toHaveLength(1)
+    expect(a.reconnectDue(2100)).toEqual([]) // the second retry waits twice as long
+    expect(a.reconnectDue(3099)).toEqual([])
     expect(a.reconnectDue(3100)).toHaveLength(1)
-    expect(a.reconnectDue(4100)).toEqual([]) // past the reconnect timeout
+    expect(a.reconnectDue(3600)).toEqual([]) // past the reconnect timeout
     a.tick(5099)
     expect(a.member('b')?.status).toBe('dead')
     a.tick(5100)

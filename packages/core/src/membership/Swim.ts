@@ -1,9 +1,13 @@
 import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
 import type { SwimMessage, Update } from '../wire/messages.js'
 import { Awareness } from './awareness.js'
-import { BroadcastQueue } from './BroadcastQueue.js'
+import { Dissemination } from './Dissemination.js'
+import { Introductions } from './Introductions.js'
+import { MemberAdmission } from './MemberAdmission.js'
 import type { Member } from './Member.js'
 import { isLive, MemberTable } from './memberTable.js'
+import type { MemberEntry } from './memberTable.js'
+import { Reconnects } from './reconnects.js'
 import { supersedes } from './precedence.js'
 import { ProbeOrder } from './probeOrder.js'
 import { sample } from './random.js'
@@ -11,27 +15,17 @@ import { Relays } from './relays.js'
 import { Suspicion } from './suspicion.js'
 import { validateSwimConfig } from './SwimConfig.js'
 import type { SwimConfig } from './SwimConfig.js'
+import type { Outgoing, SwimOptions } from './SwimOptions.js'
 import { SwimEvents } from './SwimEvents.js'
 import type { MemberChangeListener, RecordListener } from './SwimEvents.js'
 
 export type { MemberChangeListener, RecordListener } from './SwimEvents.js'
+export { DEFAULT_MAX_MEMBERS } from './MemberAdmission.js'
+export { PIGGYBACK_BYTES } from './Dissemination.js'
+export type { Outgoing, SwimOptions } from './SwimOptions.js'
 
-/** A message `Swim` wants sent; the runtime delivers it (best effort, loss is fine). */
-export interface Outgoing {
-  readonly to: NodeId
-  readonly message: SwimMessage
-}
-
-export interface SwimOptions {
-  /** This node: its id (libp2p peer id), display name and listen addresses. */
-  readonly self: { readonly id: NodeId; readonly name: string; readonly addrs: readonly string[] }
-  /** Timing, from `resolveSwimConfig` (validated again here). */
-  readonly config: SwimConfig
-  /** Monotonic time of creation, ms. */
-  readonly now: number
-  /** Source of randomness in [0, 1) (probe order, helpers, gossip targets). Default `Math.random`. */
-  readonly random?: () => number
-}
+/** Unconfirmed members pinged per probe interval (see `Introductions`). */
+const INTRODUCTIONS_PER_ROUND = 8
 
 /** The probe in flight. */
 interface Probe {
@@ -64,7 +58,7 @@ const SEQ_MODULUS = 2 ** 32
  *   failed probe); expiry → dead. A member hearing itself suspected, dead or
  *   left at ≥ its incarnation refutes with incarnation + 1.
  * - Dissemination: member updates and breaker records ride on every ping, ack
- *   and ping-req (`BroadcastQueue`: our own news, then members, then records;
+ *   and ping-req (`Dissemination`: our own news, then members, then records;
  *   never to a node known to hold the update already), and on gossip pings to
  *   `gossipNodes` random members every `gossipIntervalMs` while news is queued.
  * - Lifeguard's buddy system: a message to a member we hold suspect (or dead)
@@ -84,6 +78,14 @@ const SEQ_MODULUS = 2 ** 32
  *   messages in the wire format, a probe whose ack came late (after the
  *   timeout, before the end of the interval) leaves the score unchanged.
  *
+ * - Confirmation: a member only others told us about is unconfirmed until we
+ *   hear from it directly (a message whose transport sender it is) or reach
+ *   it with an introduction ping (`Introductions`); until then it is listed
+ *   but not probed, asked for help, gossiped to, counted in N, returned by
+ *   `aliveIds` or passed on. One that does not answer is forgotten.
+ * - Bounds: at most `maxMembers` listed; ids checked by `isValidNodeId`;
+ *   incarnations may not leap (`LeapBudget`); refusals go to `onDrop`.
+ *
  * Members that only appear as a message's `from` are not added; new members are
  * learned from alive updates and `mergeMembers`. Received records are handed to
  * `onRecord` listeners and not re-queued: the caller re-queues (`enqueueRecord`)
@@ -95,10 +97,7 @@ export class Swim {
   private readonly random: () => number
   private readonly table = new MemberTable()
   private readonly order: ProbeOrder
-  /** Our own news (join, refutation, leave): sent before anything else. */
-  private readonly selfQueue: BroadcastQueue
-  private readonly memberQueue: BroadcastQueue
-  private readonly recordQueue: BroadcastQueue
+  private readonly news: Dissemination
   private selfMember: Member
   private probe: Probe | null = null
   private reprobe: NodeId | null = null
@@ -109,6 +108,10 @@ export class Swim {
   private hasLeft = false
   private readonly awareness: Awareness
   private readonly events = new SwimEvents()
+  private readonly admission: MemberAdmission
+  private readonly introductions = new Introductions(INTRODUCTIONS_PER_ROUND)
+  private readonly reconnects: Reconnects
+  private forgotten = 0
 
   constructor(options: SwimOptions) {
     const { self, now } = options
@@ -118,22 +121,21 @@ export class Swim {
     if (!Number.isFinite(now)) throw new RangeError(`Swim now must be a finite number, got ${String(now)}`)
     this.config = validateSwimConfig(options.config)
     this.random = options.random ?? Math.random
+    this.admission = new MemberAdmission({ ...options, self: self.id })
+    this.reconnects = new Reconnects(this.config)
     this.awareness = new Awareness(this.config.awarenessMaxMultiplier)
     this.self = self.id
     this.order = new ProbeOrder(this.random)
-    const clusterSize = (): number => this.table.liveCount
-    this.selfQueue = new BroadcastQueue({ retransmitMult: this.config.retransmitMult, clusterSize })
-    this.memberQueue = new BroadcastQueue({ retransmitMult: this.config.retransmitMult, clusterSize })
-    this.recordQueue = new BroadcastQueue({
+    this.news = new Dissemination({
+      self: self.id,
       retransmitMult: this.config.retransmitMult,
-      clusterSize,
-      supersedes: (incoming, queued) =>
-        incoming.kind !== 'record' || queued.kind !== 'record' || !recordIsNewer(queued.record, incoming.record),
+      maxPiggyback: this.config.maxPiggyback,
+      clusterSize: () => this.table.liveCount,
     })
     this.selfMember = { id: self.id, name: self.name, addrs: [...self.addrs], incarnation: 0, status: 'alive' }
     this.table.set(this.selfMember, now)
     // Announce ourselves on the first messages we send.
-    this.queueMember(this.selfMember, null)
+    this.news.queueMember(this.selfMember, null)
     // Stagger the first probe and gossip round so a fleet started together does not probe in lockstep.
     this.nextProbeAt = now + this.random() * this.config.probeIntervalMs
     this.nextGossipAt = now + this.random() * this.config.gossipIntervalMs
@@ -152,16 +154,38 @@ export class Swim {
     return this.awareness.score
   }
 
-  /** Every known member, self included (dead and left ones until they are forgotten). */
+  /** Every listed member, self included (dead and left ones until they are forgotten, unconfirmed ones too). */
   members(): Member[] {
     return Array.from(this.table.values(), (entry) => entry.member)
+  }
+
+  /** The members this node vouches for: the confirmed ones (what it sends in a push-pull). */
+  sharedMembers(): Member[] {
+    const out: Member[] = []
+    for (const entry of this.table.values()) if (entry.confirmed) out.push(entry.member)
+    return out
   }
 
   member(id: NodeId): Member | undefined {
     return this.table.get(id)?.member
   }
 
-  /** Alive and suspect members, self included (until it left): the probe and prober candidates. */
+  /** Whether `id` is listed and confirmed (heard from directly). */
+  isConfirmed(id: NodeId): boolean {
+    return this.table.get(id)?.confirmed === true
+  }
+
+  /** Unconfirmed members listed now. */
+  get unconfirmedCount(): number {
+    return this.table.unconfirmedCount
+  }
+
+  /** Unconfirmed members forgotten because they did not answer their introduction ping. */
+  get forgottenUnconfirmed(): number {
+    return this.forgotten
+  }
+
+  /** Confirmed alive and suspect members, self included (until it left): the probe and prober candidates. */
   aliveIds(): NodeId[] {
     return this.table.ids(isLive)
   }
@@ -172,6 +196,7 @@ export class Swim {
     const out: Outgoing[] = []
     this.expireSuspicions(now, out)
     this.runProbe(now, out)
+    this.runIntroductions(now, out)
     this.runGossip(now, out)
     this.relays.expire(now)
     for (const id of this.table.gone()) {
@@ -182,12 +207,18 @@ export class Swim {
     return out
   }
 
-  /** Handle one decoded message: apply its updates, answer pings, serve ping-reqs, relay acks. */
-  receive(message: SwimMessage, now: number): Outgoing[] {
+  /**
+   * Handle one decoded message: apply its updates, answer pings, serve
+   * ping-reqs, relay acks. `sender` is who the transport says sent it (an
+   * authenticated peer id); it alone confirms members. Default
+   * `message.from`, for callers whose transport vouches for it.
+   */
+  receive(message: SwimMessage, now: number, sender: NodeId = message.from): Outgoing[] {
     const from = message.from
     if (from === this.self) return []
     const out: Outgoing[] = []
-    const corrections = this.absorb(message.updates, from, now)
+    const corrections = this.absorb(message.updates, from, now, sender)
+    this.heardFrom(sender, now)
     switch (message.type) {
       case 'ping':
         out.push({ to: from, message: this.ack(message.seq, from, corrections) })
@@ -220,17 +251,40 @@ export class Swim {
    * is suspected rather than declared dead at once, so a healthy member the
    * other side lost (a partition) gets its chance to refute. If the list says
    * we are suspect, dead or left at ≥ our incarnation, we refute.
+   *
+   * `source`: the transport sender of a push-pull list; only its own entry is
+   * first-hand, every other new member stays unconfirmed. Omitted, the caller
+   * vouches for every member (configured seeds, a test bootstrap).
    */
-  mergeMembers(members: readonly Member[], now: number): void {
+  mergeMembers(members: readonly Member[], now: number, source?: NodeId): void {
     for (const member of members) {
       const current = this.table.get(member.id)?.member
+      const firstHand = source === undefined || member.id === source
       if (member.status === 'dead' && member.id !== this.self && current !== undefined && isLive(current.status)) {
-        this.applyMember({ ...member, status: 'suspect' }, null, now)
+        this.applyMember({ ...member, status: 'suspect' }, null, now, firstHand)
       } else {
-        this.applyMember(member, null, now)
+        this.applyMember(member, null, now, firstHand)
       }
     }
+    if (source !== undefined) this.heardFrom(source, now)
     this.events.flush()
+  }
+
+  /**
+   * A valid message came from `id` itself (its transport sender): a listed,
+   * unconfirmed member is confirmed now, and from then on probed, counted and
+   * passed on like any other.
+   */
+  heardFrom(id: NodeId, now: number): void {
+    if (id === this.self || !this.table.confirm(id)) return
+    this.introductions.done(id)
+    const entry = this.table.get(id) as MemberEntry
+    const member = entry.member
+    if (member.status === 'suspect') entry.suspicion = this.newSuspicion(member, this.self, now)
+    if (isLive(member.status)) this.order.add(id)
+    if (member.status === 'dead') this.reconnects.died(entry, now)
+    this.news.queueMember(member, id)
+    this.events.memberChanged(member, null)
   }
 
   /**
@@ -248,7 +302,7 @@ export class Swim {
     this.selfMember = { ...this.selfMember, incarnation: this.selfMember.incarnation + 1, status: 'left' }
     this.table.set(this.selfMember, now)
     const update: Update = { kind: 'member', member: this.selfMember }
-    this.queueMember(this.selfMember, null)
+    this.news.queueMember(this.selfMember, null)
     this.events.memberChanged(this.selfMember, previous)
     const targets = sample(this.table.ids(isLive, [this.self]), this.config.indirectChecks + 1, this.random)
     const out = targets.map((to) => ({ to, message: this.ping(this.nextSeq(), to, [update]) }))
@@ -262,24 +316,18 @@ export class Swim {
    * sender), which it is not sent back to.
    */
   enqueueRecord(record: BreakerRecord, from?: NodeId): void {
-    this.recordQueue.enqueue({ kind: 'record', record }, from ?? null)
+    this.news.queueRecord(record, from ?? null)
   }
 
   /**
-   * Dead (not left) members still within `reconnectTimeoutMs` of their death
-   * whose retry is due: the caller re-dials them and runs a push-pull. Each is
-   * returned again `reconnectIntervalMs` later.
+   * Confirmed dead (not left) members still within `reconnectTimeoutMs` of
+   * their death whose retry is due: the caller re-dials them and runs a
+   * push-pull. Each member's retries back off (`reconnectIntervalMs`, doubling
+   * to `reconnectMaxIntervalMs`), and at most `reconnectsPerInterval` are
+   * returned per `reconnectIntervalMs`, the most overdue first.
    */
   reconnectDue(now: number): Member[] {
-    const due: Member[] = []
-    for (const id of this.table.gone()) {
-      const entry = this.table.get(id)
-      if (entry === undefined || entry.member.status !== 'dead') continue
-      if (now < entry.reconnectAt || now >= entry.since + this.config.reconnectTimeoutMs) continue
-      entry.reconnectAt = now + this.config.reconnectIntervalMs
-      due.push(entry.member)
-    }
-    return due
+    return this.reconnects.due(this.table, now)
   }
 
   /**
@@ -359,11 +407,30 @@ export class Swim {
     }
   }
 
+  /**
+   * Ping up to a few unconfirmed members each probe interval; forget those
+   * that answered none of their introduction pings (see `Introductions`).
+   */
+  private runIntroductions(now: number, out: Outgoing[]): void {
+    if (this.table.unconfirmedCount === 0 && this.introductions.size === 0) return
+    const { ping, expired } = this.introductions.due(now, this.config.probeIntervalMs, () =>
+      this.table.unconfirmed().filter((id) => isLive(this.table.get(id)?.member.status ?? 'left')),
+    )
+    for (const id of expired) {
+      const entry = this.table.get(id)
+      // A member others reported dead or left meanwhile stays listed as that, like any departed member.
+      if (entry === undefined || entry.confirmed || !isLive(entry.member.status)) continue
+      this.table.delete(id)
+      this.forgotten++
+    }
+    for (const to of ping) out.push({ to, message: this.ping(this.nextSeq(), to) })
+  }
+
   private suspectAfterProbe(p: Probe, now: number): void {
     const member = this.table.get(p.target)?.member
     if (member === undefined || !isLive(member.status) || member.incarnation > p.incarnation) return
     const wasAlive = member.status === 'alive'
-    this.applyMember({ ...member, status: 'suspect', incarnation: p.incarnation }, this.self, now)
+    this.applyMember({ ...member, status: 'suspect', incarnation: p.incarnation }, this.self, now, false)
     if (wasAlive && this.table.get(p.target)?.member.status === 'suspect') this.reprobe = p.target
   }
 
@@ -393,10 +460,10 @@ export class Swim {
       const suspicion = entry?.suspicion
       if (entry === undefined || suspicion == null) continue
       if (now >= suspicion.deadline()) {
-        this.applyMember({ ...entry.member, status: 'dead' }, this.self, now)
+        this.applyMember({ ...entry.member, status: 'dead' }, this.self, now, false)
       } else if (!suspicion.rechecked && now >= suspicion.recheckAt) {
         suspicion.rechecked = true
-        this.queueMember(entry.member, null)
+        this.news.queueMember(entry.member, null)
         out.push({ to: id, message: this.ping(this.nextSeq(), id) })
       }
     }
@@ -409,7 +476,7 @@ export class Swim {
     if (gossipNodes === 0 || now < this.nextGossipAt) return
     this.nextGossipAt += interval
     if (this.nextGossipAt <= now) this.nextGossipAt = now + interval
-    if (this.selfQueue.size + this.memberQueue.size + this.recordQueue.size === 0) return
+    if (this.news.size === 0) return
     for (const to of sample(this.table.ids(isLive, [this.self]), gossipNodes, this.random)) {
       const updates = this.piggyback(to)
       if (updates.length === 0) break
@@ -418,29 +485,14 @@ export class Swim {
   }
 
   /**
-   * Updates for one message to `to`, at most `maxPiggyback`: what we hold
-   * against `to` when it is suspect or dead (buddy system: it can refute at
-   * once), then `lead` (corrections), our own news, queued member updates, and
-   * records. Nothing twice.
+   * Updates for one message to `to`: what we hold against `to` when it is
+   * suspect or dead (buddy system: it can refute at once), then `lead`
+   * (corrections), then the queued news (see `Dissemination`).
    */
   private piggyback(to: NodeId, lead: readonly Update[] = []): Update[] {
-    const max = this.config.maxPiggyback
-    const updates: Update[] = []
-    const keys = new Set<string>()
-    const add = (update: Update): void => {
-      const key = BroadcastQueue.keyOf(update)
-      if (updates.length < max && !keys.has(key)) {
-        keys.add(key)
-        updates.push(update)
-      }
-    }
     const target = this.table.get(to)?.member
-    if (target?.status === 'suspect' || target?.status === 'dead') add({ kind: 'member', member: target })
-    for (const update of lead) add(update)
-    for (const update of this.selfQueue.take(max - updates.length, to)) add(update)
-    if (updates.length < max) for (const update of this.memberQueue.take(max - updates.length, to)) add(update)
-    if (updates.length < max) for (const update of this.recordQueue.take(max - updates.length, to)) add(update)
-    return updates
+    const first = target?.status === 'suspect' || target?.status === 'dead' ? [{ kind: 'member' as const, member: target }, ...lead] : lead
+    return this.news.updatesFor(to, first)
   }
 
   private ping(seq: number, to: NodeId, lead?: readonly Update[]): SwimMessage {
@@ -466,21 +518,18 @@ export class Swim {
    * that expires into a false death; with it, anyone still spreading old news
    * is corrected by the first node it meets that knows better.
    */
-  private absorb(updates: readonly Update[], from: NodeId, now: number): Update[] {
+  private absorb(updates: readonly Update[], from: NodeId, now: number, sender: NodeId): Update[] {
     const corrections: Update[] = []
     for (const update of updates) {
       if (update.kind === 'record') {
-        const queued = this.recordQueue.peek(BroadcastQueue.keyOf(update))
-        if (queued?.kind === 'record' && sameVersion(queued.record, update.record)) {
-          this.recordQueue.markKnown(BroadcastQueue.keyOf(update), from)
-        }
+        this.news.recordKnownBy(update.record, from)
         this.events.recordArrived(update.record, from)
         continue
       }
-      const newer = this.applyMember(update.member, from, now)
+      const newer = this.applyMember(update.member, from, now, update.member.id === sender)
       if (newer !== null) {
         corrections.push({ kind: 'member', member: newer })
-        if (!this.hasLeft || newer.id === this.self) this.queueMember(newer, null)
+        if (!this.hasLeft || newer.id === this.self) this.news.queueMember(newer, null)
       }
     }
     return corrections
@@ -489,67 +538,64 @@ export class Swim {
   /**
    * Apply one view of a member. `from`: who told us (its suspect update
    * confirms a suspicion and accuses in a new one); null for a merge, where
-   * the partner's list is no independent evidence.
+   * the partner's list is no independent evidence. `firstHand`: the member
+   * itself sent it (a new member then starts confirmed).
    */
-  private applyMember(incoming: Member, from: NodeId | null, now: number): Member | null {
+  private applyMember(incoming: Member, from: NodeId | null, now: number, firstHand: boolean): Member | null {
     if (incoming.id === this.self) return this.refuteIfNeeded(incoming, now)
     const entry = this.table.get(incoming.id)
     if (entry === undefined) {
-      if (incoming.status === 'alive') this.store(incoming, null, now)
+      const admitted = incoming.status === 'alive' && this.admission.admitNew(this.table, incoming, firstHand, now, (id) => this.introductions.done(id))
+      if (admitted) this.store(incoming, null, now, firstHand)
       return null
     }
     const current = entry.member
     if (supersedes(incoming, current)) {
+      if (!this.admission.moveIncarnation(entry, incoming.incarnation, now)) return null
       this.store(incoming, from, now)
       return null
     }
     if (supersedes(current, incoming)) return current
     // The same view: `from` holds it already, and its suspect update may confirm ours.
     if (from === null) return null
-    this.memberQueue.markKnown(BroadcastQueue.keyOf({ kind: 'member', member: current }), from)
+    this.news.memberKnownBy(current, from)
     if (from !== incoming.id && incoming.status === 'suspect') entry.suspicion?.confirm(from)
     return null
   }
 
   /**
    * News about ourselves. A view that beats ours is outbid with a higher
-   * incarnation; returns our view when the news was older (or just outbid), for the correction.
+   * incarnation; returns our view when the news was older (or just outbid), for
+   * the correction. A view whose incarnation leaps too far is refused, not refuted.
    */
   private refuteIfNeeded(incoming: Member, now: number): Member | null {
     if (supersedes(incoming, this.selfMember)) {
       if (this.hasLeft) return null
+      if (!this.admission.moveOwnIncarnation(this.selfMember.incarnation, incoming.incarnation, now)) return null
       const incarnation = Math.max(incoming.incarnation, this.selfMember.incarnation) + 1
       this.selfMember = { ...this.selfMember, incarnation, status: 'alive' }
       this.awareness.apply(1) // others could not hear from us in time: maybe we are the slow one
       this.table.set(this.selfMember, now)
-      this.queueMember(this.selfMember, null)
+      this.news.queueMember(this.selfMember, null)
       return null
     }
     return supersedes(this.selfMember, incoming) ? this.selfMember : null
   }
 
-  /** Store a winning view of another member, start or stop its suspicion, queue it for gossip, report the change. */
-  private store(member: Member, accuser: NodeId | null, now: number): void {
+  /**
+   * Store a winning view of another member, start or stop its suspicion, queue
+   * it for gossip, report the change. An unconfirmed member's view is only
+   * stored: no suspicion, probe, gossip or event until it is confirmed.
+   */
+  private store(member: Member, accuser: NodeId | null, now: number, firstHand = true): void {
     const previous = this.table.get(member.id)?.member
-    const entry = this.table.set(member, now)
-    entry.suspicion =
-      member.status === 'suspect'
-        ? new Suspicion({
-            incarnation: member.incarnation,
-            accuser: accuser ?? this.self,
-            startedAt: now,
-            suspicionMult: this.config.suspicionMult,
-            suspicionMinFraction: this.config.suspicionMinFraction,
-            // The suspicion timeout is a multiple of the interval: stretched by our health alike.
-            probeIntervalMs: this.awareness.scale(this.config.probeIntervalMs),
-            n: this.table.liveCount,
-          })
-        : null
-    if (member.status === 'dead' && previous?.status !== 'dead') {
-      entry.reconnectAt = now + this.config.reconnectIntervalMs
-    }
+    const entry = this.table.set(member, now, firstHand)
+    if (previous === undefined) this.admission.started(entry, now)
+    if (!entry.confirmed) return
+    entry.suspicion = member.status === 'suspect' ? this.newSuspicion(member, accuser ?? this.self, now) : null
+    if (member.status === 'dead' && previous?.status !== 'dead') this.reconnects.died(entry, now)
     if (isLive(member.status) && (previous === undefined || !isLive(previous.status))) this.order.add(member.id)
-    this.queueMember(member, accuser === this.self ? null : accuser)
+    this.news.queueMember(member, accuser === this.self ? null : accuser)
     if (
       previous === undefined ||
       previous.status !== member.status ||
@@ -560,22 +606,19 @@ export class Swim {
     }
   }
 
-  /** Queue a member's view for gossip (ours in the self queue); `source` told us and does not need it back. */
-  private queueMember(member: Member, source: NodeId | null): void {
-    const queue = member.id === this.self ? this.selfQueue : this.memberQueue
-    queue.enqueue({ kind: 'member', member }, source)
+  private newSuspicion(member: Member, accuser: NodeId, now: number): Suspicion {
+    return new Suspicion({
+      incarnation: member.incarnation,
+      accuser,
+      startedAt: now,
+      suspicionMult: this.config.suspicionMult,
+      suspicionMinFraction: this.config.suspicionMinFraction,
+      // The suspicion timeout is a multiple of the interval: stretched by our health alike.
+      probeIntervalMs: this.awareness.scale(this.config.probeIntervalMs),
+      n: this.table.liveCount,
+    })
   }
 
-}
-
-/** Whether record version `a` is newer than `b`, by (lamport, origin). */
-function recordIsNewer(a: BreakerRecord, b: BreakerRecord): boolean {
-  if (a.lamport !== b.lamport) return a.lamport > b.lamport
-  return a.origin > b.origin
-}
-
-function sameVersion(a: BreakerRecord, b: BreakerRecord): boolean {
-  return a.lamport === b.lamport && a.origin === b.origin
 }
 
 function sameAddrs(a: readonly string[], b: readonly string[]): boolean {

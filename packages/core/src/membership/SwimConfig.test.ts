@@ -14,7 +14,10 @@ describe('SwimConfig', () => {
       retransmitMult: 4,
       pushPullIntervalMs: 30_000,
       reconnectIntervalMs: 10_000,
+      reconnectMaxIntervalMs: 120_000,
+      reconnectsPerInterval: 4,
       reconnectTimeoutMs: 6 * 3_600_000,
+      deadMemberRetentionMs: 6 * 3_600_000,
     })
   })
 
@@ -69,6 +72,8 @@ describe('SwimConfig', () => {
     [{ gossipNodes: -1 }, /gossipNodes must be an integer ≥ 0, got -1/],
     [{ reconnectIntervalMs: 0 }, /reconnectIntervalMs must be a number > 0, got 0/],
     [{ reconnectTimeoutMs: -1 }, /reconnectTimeoutMs must be a number ≥ 0, got -1/],
+    [{ reconnectMaxIntervalMs: 500 }, /reconnectMaxIntervalMs must be ≥ reconnectIntervalMs \(10000\), got 500/],
+    [{ reconnectsPerInterval: 0 }, /reconnectsPerInterval must be an integer ≥ 1, got 0/],
     [{ deadMemberRetentionMs: 1000 }, /deadMemberRetentionMs must be ≥ reconnectTimeoutMs .*got 1000/],
     [{ pushPullIntervalMs: Infinity }, /pushPullIntervalMs must be a finite number, got Infinity/],
   ])('rejects %o with a RangeError naming field and value', (fields, message) => {

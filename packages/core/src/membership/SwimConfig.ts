@@ -97,14 +97,30 @@ export interface SwimConfig {
    */
   readonly reconnectIntervalMs: number
   /**
+   * Longest wait between two retries of one dead member, ms (≥
+   * reconnectIntervalMs). Each member's retries back off: the first comes
+   * `reconnectIntervalMs` after its death, each later one twice as long after
+   * the previous, up to this. Lower heals a long partition sooner; higher
+   * spends fewer dials on members that are gone for good.
+   */
+  readonly reconnectMaxIntervalMs: number
+  /**
+   * Most dead members `reconnectDue` returns per `reconnectIntervalMs`,
+   * integer ≥ 1 (the most overdue first). With it, failed dials grow with
+   * this number, not with the number of dead members; one successful
+   * push-pull with the other side of a partition is enough to start the merge.
+   */
+  readonly reconnectsPerInterval: number
+  /**
    * How long after its death a member is still retried, ms (≥ 0; 0 never
    * retries). Longer heals longer partitions, at more dials to members that are gone for good.
    */
   readonly reconnectTimeoutMs: number
   /**
-   * How long a dead or left member stays listed before it is forgotten, ms
-   * (≥ reconnectTimeoutMs, since only a listed member can be retried). Longer
-   * keeps it visible in views, and memory grows with churn.
+   * Member retention: how long a dead or left member stays listed before it
+   * is forgotten, ms (≥ reconnectTimeoutMs, since only a listed member can be
+   * retried). Longer keeps it visible in views, and memory grows with churn
+   * (bounded by the member cap, which evicts the oldest gone member first).
    */
   readonly deadMemberRetentionMs: number
 }
@@ -126,6 +142,8 @@ const lan: SwimConfig = Object.freeze({
   gossipIntervalMs: 200,
   gossipNodes: 3,
   reconnectIntervalMs: 10_000,
+  reconnectMaxIntervalMs: 120_000,
+  reconnectsPerInterval: 4,
   reconnectTimeoutMs: 6 * HOUR,
   deadMemberRetentionMs: 6 * HOUR,
 })
@@ -143,6 +161,8 @@ const local: SwimConfig = Object.freeze({
   gossipIntervalMs: 100,
   gossipNodes: 3,
   reconnectIntervalMs: 1_000,
+  reconnectMaxIntervalMs: 8_000,
+  reconnectsPerInterval: 4,
   reconnectTimeoutMs: 60_000,
   deadMemberRetentionMs: 60_000,
 })
@@ -150,9 +170,11 @@ const local: SwimConfig = Object.freeze({
 /**
  * Named profiles. `lan`: memberlist's LAN defaults (probe 1 s, timeout 500 ms,
  * k = 3, suspicion ×4, retransmit ×4, awareness ×8, push-pull 30 s), reconnect
- * every 10 s for 6 h. `local`: for tests and fleets of processes on one host
+ * 10 s after a death, backing off to every 2 min, for 6 h (4 members per 10 s
+ * at most); dead and left members listed for 6 h. `local`: for tests and fleets of processes on one host
  * (probe 500 ms, timeout 250 ms, k = 3, suspicion ×3, retransmit ×3, awareness
- * ×8, push-pull 5 s), reconnect every 1 s for 60 s. Its timeout leaves room for
+ * ×8, push-pull 5 s), reconnect 1 s after a death, backing off to every 8 s,
+ * for 60 s (4 members a second at most); gone members listed for 60 s. Its timeout leaves room for
  * event-loop stalls of 100+ ms on a loaded 2-core machine running one process
  * per node, while a crash is still declared within a few seconds (suspicion
  * 3 × log10(N+1) × 500 ms: about 2.6 s at N = 50, before confirmations).
@@ -214,6 +236,11 @@ export function validateSwimConfig(config: SwimConfig): SwimConfig {
   positive('gossipIntervalMs', c.gossipIntervalMs)
   integer('gossipNodes', c.gossipNodes, 0)
   positive('reconnectIntervalMs', c.reconnectIntervalMs)
+  finite('reconnectMaxIntervalMs', c.reconnectMaxIntervalMs)
+  if (c.reconnectMaxIntervalMs < c.reconnectIntervalMs) {
+    fail('reconnectMaxIntervalMs', c.reconnectMaxIntervalMs, `≥ reconnectIntervalMs (${c.reconnectIntervalMs})`)
+  }
+  integer('reconnectsPerInterval', c.reconnectsPerInterval, 1)
   finite('reconnectTimeoutMs', c.reconnectTimeoutMs)
   if (c.reconnectTimeoutMs < 0) fail('reconnectTimeoutMs', c.reconnectTimeoutMs, 'a number ≥ 0')
   finite('deadMemberRetentionMs', c.deadMemberRetentionMs)

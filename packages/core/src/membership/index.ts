@@ -1,5 +1,5 @@
 export type { Member, MemberStatus } from './Member.js'
-export { Swim } from './Swim.js'
+export { Swim, DEFAULT_MAX_MEMBERS, PIGGYBACK_BYTES } from './Swim.js'
 export { Awareness } from './awareness.js'
 export type { Outgoing, SwimOptions, MemberChangeListener, RecordListener } from './Swim.js'
 export { profiles, resolveSwimConfig, validateSwimConfig } from './SwimConfig.js'

@@ -17,12 +17,32 @@ export interface BreakerCounters {
  */
 export class FleetBreaker {
   readonly counters: BreakerCounters = { callsOk: 0, callsFailed: 0, rejections: 0, transitions: 0 }
+  /** Monotonic ms of the last `tryAcquire` (or of creation): a breaker unused for the record TTL lets its record be collected. */
+  lastUsedAt: number
+  private shared = true
 
   constructor(
     readonly name: string,
     readonly local: CircuitBreaker,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.lastUsedAt = clock.now()
+  }
+
+  /**
+   * True while this breaker works on this node alone: its last transition
+   * could not be written to the fleet table (full of overrides and breakers
+   * in use, see `FleetOptions.maxRecords`). Calls are still decided by the
+   * local breaker; the next transition tries to share again.
+   */
+  get localOnly(): boolean {
+    return !this.shared
+  }
+
+  /** @internal set by the FleetNode after each write attempt */
+  setShared(shared: boolean): void {
+    this.shared = shared
+  }
 
   /** Effective state (overrides applied). */
   get state(): BreakerState {
@@ -41,6 +61,7 @@ export class FleetBreaker {
 
   /** `tryAcquire()` at a time the caller already read from the same clock (saves a clock read on the hot path). */
   tryAcquireAt(now: number): boolean {
+    this.lastUsedAt = now
     if (this.local.tryAcquire(now)) return true
     this.counters.rejections++
     return false

@@ -28,7 +28,7 @@ describe('FleetNode: a direct message must come from the member it names', () =>
   it('drops and counts a SWIM or sync message that names another member as its sender', () => {
     const { n, sent } = node()
     n.receive('mallory', 'swim', PING)
-    const sync = encodeMessage({ v: 1, type: 'sync-req', from: 'alice', join: true, members: [], digest: [] })
+    const sync = encodeMessage({ v: 1, type: 'sync-req', from: 'alice', join: true, members: [], digest: [], session: 1, part: 0, parts: 1, after: '', through: null })
     n.receive('mallory', 'sync', sync)
     expect(sent).toEqual([])
     expect(n.counters.dropped['sender-mismatch']).toBe(2)

@@ -4,76 +4,28 @@ import { CircuitBreaker } from '../breaker/CircuitBreaker.js'
 import type { BreakerOptions } from '../breaker/BreakerOptions.js'
 import type { Transition } from '../breaker/CircuitBreaker.js'
 import { BreakerTable } from '../table/BreakerTable.js'
-import { InvalidBreakerNameError } from '../table/InvalidBreakerNameError.js'
-import { rankProbers } from '../table/rendezvous.js'
+import { assertBreakerName } from '../table/assertBreakerName.js'
 import type { BreakerRecord, NodeId, RecordPayload } from '../table/BreakerRecord.js'
-import { MAX_NAME_LENGTH, MAX_REASON_LENGTH } from '../table/BreakerRecord.js'
+import { MAX_OPEN_COUNT, MAX_REASON_LENGTH } from '../table/BreakerRecord.js'
+import { isLive } from '../membership/memberTable.js'
 import { Swim } from '../membership/Swim.js'
 import type { Outgoing } from '../membership/Swim.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
 import type { Member, MemberStatus } from '../membership/Member.js'
 import { encodeMessage, decodeMessage } from '../wire/codec.js'
 import { WireError } from '../wire/WireError.js'
-import type { DeltaMessage, SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
+import type { DeltaMessage, WireMessage } from '../wire/messages.js'
+import { paginate } from '../wire/wireSize.js'
 import { FleetBreaker } from './FleetBreaker.js'
-import { entitledProber } from './probeChoice.js'
+import { FleetSync } from './FleetSync.js'
+import { ProbeClaims } from './ProbeClaims.js'
+import type { BreakerEntry } from './ProbeClaims.js'
 import { resolveFleetOptions } from './FleetOptions.js'
 import type { FleetOptions, ResolvedFleetOptions } from './FleetOptions.js'
+import { RecordLifetime } from './recordLifetime.js'
+import type { BreakerChange, Channel, FleetCounters, FleetNodeInit, FleetTransport } from './FleetTypes.js'
 
-/** Point-to-point channels (libp2p protocols) and the gossip topic. */
-export type Channel = 'swim' | 'sync' | 'gossip'
-
-/**
- * What a FleetNode needs from the network. Both are fire-and-forget: a message
- * may be lost, and the protocol copes (SWIM retries, push-pull repairs).
- */
-export interface FleetTransport {
-  /** One message to one peer on the SWIM or sync channel; `addrs` are the peer's known addresses. */
-  send(to: NodeId, channel: 'swim' | 'sync', bytes: Uint8Array, addrs: readonly string[]): void
-  /** One message to the whole fleet on the records topic. */
-  publish(bytes: Uint8Array): void
-}
-
-/** A breaker's record changed at this node (a local write or a merged remote version). */
-export interface BreakerChange {
-  readonly name: string
-  readonly record: BreakerRecord
-  readonly previous: BreakerRecord | undefined
-  /** true if this node wrote it */
-  readonly local: boolean
-  /** true if the merge met a concurrent version (a conflict, resolved by Lamport LWW) */
-  readonly concurrent: boolean
-}
-
-export interface FleetNodeInit {
-  self: { id: NodeId; name: string; addrs: string[] }
-  /** Monotonic clock for every timer. */
-  clock: Clock
-  /** Wall clock, ms since the epoch: stamped on records for display only, never used to order. */
-  wallClock: () => number
-  transport: FleetTransport
-  swim: SwimConfig
-  options?: FleetOptions
-  random?: () => number
-}
-
-/** Message counters for metrics. */
-export interface FleetCounters {
-  messagesIn: number
-  messagesOut: number
-  bytesIn: number
-  bytesOut: number
-  /** dropped incoming messages by reason (a WireError code, 'wrong-channel', 'table-full') */
-  dropped: Record<string, number>
-}
-
-interface Entry {
-  /** When this node learned the current version, monotonic ms. */
-  learnedAt: number
-  breaker: FleetBreaker | undefined
-  rankVersion: number
-  ranked: NodeId[]
-}
+export type { Channel, FleetTransport, BreakerChange, FleetNodeInit, FleetCounters } from './FleetTypes.js'
 
 type Listener<T extends unknown[]> = (...args: T) => void
 
@@ -96,7 +48,16 @@ export class FleetNode {
   readonly table: BreakerTable
   readonly swim: Swim
   readonly options: ResolvedFleetOptions
-  readonly counters: FleetCounters = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, dropped: Object.create(null) }
+  readonly counters: FleetCounters = {
+    messagesIn: 0,
+    messagesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    dropped: Object.create(null) as Record<string, number>,
+    localOnlyWrites: 0,
+    recordsCollected: 0,
+    listenerErrors: 0,
+  }
   /** Wall-clock age (ms) of the most recently merged remote version when it arrived; display only. */
   lastPropagationAgeMs: number | null = null
 
@@ -105,17 +66,20 @@ export class FleetNode {
   private readonly transport: FleetTransport
   private readonly random: () => number
   private readonly swimConfig: SwimConfig
-  private readonly entries = new Map<string, Entry>()
+  private readonly entries = new Map<string, BreakerEntry>()
   private readonly pending = new Map<string, BreakerRecord>()
   private readonly gone = new GoneMembers()
   private readonly changeListeners = new Set<Listener<[BreakerChange]>>()
   private readonly memberListeners = new Set<Listener<[Member, MemberStatus | null]>>()
   private readonly syncListeners = new Set<Listener<[NodeId]>>()
   private readonly pendingListeners = new Set<Listener<[]>>()
-  private membersVersion = 0
+  private readonly localOnlyListeners = new Set<Listener<[string]>>()
+  private readonly sync: FleetSync
+  private readonly lifetime: RecordLifetime
+  private readonly claims: ProbeClaims
   private nextPushPullAt: number
   private nextPruneAt: number
-  private syncedOnce = false
+  private nextCollectAt: number
   private stopped = false
 
   constructor(init: FleetNodeInit) {
@@ -128,11 +92,45 @@ export class FleetNode {
     this.swimConfig = init.swim
     this.options = resolveFleetOptions(init.options ?? {}, init.swim)
     const now = this.clock.now()
-    this.table = new BreakerTable({ self: this.id, maxRecords: this.options.maxRecords })
-    this.swim = new Swim({ self: init.self, config: init.swim, now, random: this.random })
+    const limits = { maxLeap: this.options.maxClockLeap, leapPerSecond: this.options.clockLeapPerSecond }
+    this.lifetime = new RecordLifetime(this.options.recordTtlMs, {
+      learnedAt: (name) => this.entries.get(name)?.learnedAt,
+      lastUsedAt: (name) => this.entries.get(name)?.breaker?.lastUsedAt,
+      isPending: (name) => this.pending.has(name),
+    })
+    this.table = new BreakerTable({
+      self: this.id,
+      maxRecords: this.options.maxRecords,
+      clockLimits: limits,
+      canEvict: (record) => this.lifetime.canEvict(record, this.clock.now()),
+      onDrop: (record) => this.recordDropped(record),
+    })
+    this.swim = new Swim({
+      self: init.self,
+      config: init.swim,
+      now,
+      random: this.random,
+      maxMembers: this.options.maxMembers,
+      isValidNodeId: init.isValidNodeId,
+      incarnationLimits: limits,
+      onDrop: (reason) => this.drop(reason),
+    })
+    this.claims = new ProbeClaims(this.id, this.table, this.swim, this.options.claimTimeoutMs)
+    this.sync = new FleetSync({
+      id: this.id,
+      table: this.table,
+      swim: this.swim,
+      maxRecordsPerDelta: this.options.maxRecordsPerDelta,
+      send: (to, message, addrs) => this.send(to, 'sync', message, addrs),
+      merge: (record) => this.mergeRemote(record),
+      drop: (reason, count) => this.drop(reason, count),
+      addrsOf: (id) => this.addrsOf(id),
+      random: this.random,
+    })
     // Stagger the first push-pull so a fleet started together does not sync in lockstep.
     this.nextPushPullAt = now + init.swim.pushPullIntervalMs * (0.5 + this.random() / 2)
     this.nextPruneAt = now + Math.min(60_000, this.options.vclockTtlMs)
+    this.nextCollectAt = now + this.lifetime.sweepEveryMs
     this.swim.onRecord((record) => this.mergeRemote(record))
     this.swim.onMemberChange((member, previous) => this.memberChanged(member, previous))
   }
@@ -149,9 +147,14 @@ export class FleetNode {
     return addListener(this.memberListeners, listener)
   }
 
-  /** A push-pull answer from `peer` was merged (the first one means this node has joined). */
+  /** A push-pull with `peer` completed: every part answered (the first one means this node has joined). */
   onSynced(listener: (peer: NodeId) => void): () => void {
     return addListener(this.syncListeners, listener)
+  }
+
+  /** Breaker `name` just became local-only (its transition could not be shared: table full). Fired once per change. */
+  onLocalOnly(listener: (name: string) => void): () => void {
+    return addListener(this.localOnlyListeners, listener)
   }
 
   /** Records wait to be gossiped: call `flush()` soon (same tick is fine; it coalesces). */
@@ -159,9 +162,21 @@ export class FleetNode {
     return addListener(this.pendingListeners, listener)
   }
 
-  /** True once a push-pull answer has been merged. */
+  /** Gone members whose vector-clock entries are still kept (forgotten once pruned, after `vclockTtlMs`). */
+  get goneTracked(): number {
+    return this.gone.size
+  }
+
+  /** True once a push-pull completed. */
   get synced(): boolean {
-    return this.syncedOnce
+    return this.sync.synced
+  }
+
+  /** The local handles that are local-only now (see `FleetBreaker.localOnly`): not in the table, or not up to date there. */
+  localOnlyBreakers(): FleetBreaker[] {
+    const out: FleetBreaker[] = []
+    for (const entry of this.entries.values()) if (entry.breaker?.localOnly) out.push(entry.breaker)
+    return out
   }
 
   // ---- breakers -----------------------------------------------------------
@@ -169,14 +184,16 @@ export class FleetNode {
   /**
    * The local handle on breaker `name`, created with `options` the first time
    * (later calls return the same handle; their options are ignored). Throws
-   * `InvalidBreakerNameError` for a name that is empty or longer than 128 chars.
+   * `InvalidBreakerNameError` for a name that is not 1..128 characters of
+   * letters, digits and `. _ - : / @`, `RangeError` for bad options.
    */
   breaker(name: string, options?: BreakerOptions): FleetBreaker {
-    validateName(name)
+    assertBreakerName(name)
+    const existing = this.entries.get(name)?.breaker
+    if (existing) return existing
     const entry = this.entry(name)
-    if (entry.breaker) return entry.breaker
     const local = new CircuitBreaker(options, {
-      claimProbe: (now) => this.claimProbe(name, now),
+      claimProbe: (now) => this.claims.mayClaim(name, this.entry(name), now),
       onTransition: (t) => this.localTransition(name, t),
     })
     const handle = new FleetBreaker(name, local, this.clock)
@@ -191,7 +208,11 @@ export class FleetNode {
     return this.entries.get(name)?.breaker
   }
 
-  /** Operator override: open `name` on every node until `reset`. */
+  /**
+   * Operator override: open `name` on every node until `reset`. When the
+   * table is full, the least recently changed record with no override that
+   * this node does not use makes room; with none, throws `TableFullError`.
+   */
   forceOpen(name: string, reason = 'forced open by operator'): BreakerRecord {
     return this.writeOverride(name, 'forced-open', reason)
   }
@@ -203,7 +224,7 @@ export class FleetNode {
 
   /** Clear an override; the breaker starts closed with fresh windows. */
   reset(name: string, reason = 'reset by operator'): BreakerRecord {
-    validateName(name)
+    assertBreakerName(name)
     const current = this.table.get(name)
     return this.writeLocal(name, {
       state: 'closed',
@@ -216,7 +237,7 @@ export class FleetNode {
   }
 
   private writeOverride(name: string, override: 'forced-open' | 'forced-closed', reason: string): BreakerRecord {
-    validateName(name)
+    assertBreakerName(name)
     const current = this.table.get(name)
     return this.writeLocal(name, {
       state: override === 'forced-open' ? 'open' : 'closed',
@@ -233,7 +254,7 @@ export class FleetNode {
     return text.length > MAX_REASON_LENGTH ? text.slice(0, MAX_REASON_LENGTH) : text
   }
 
-  private entry(name: string): Entry {
+  private entry(name: string): BreakerEntry {
     let entry = this.entries.get(name)
     if (!entry) {
       entry = { learnedAt: this.clock.now(), breaker: undefined, rankVersion: -1, ranked: [] }
@@ -242,30 +263,45 @@ export class FleetNode {
     return entry
   }
 
-  /** The local breaker moved (trip, probe claim, probe result): publish it as a new version. */
+  /**
+   * The local breaker moved (trip, probe claim, probe result): publish it as
+   * a new version. Runs inside `tryAcquire`/`record`, so it never throws: a
+   * version that cannot be written (the table full of overrides and breakers
+   * in use) leaves the breaker local-only, counted and announced once.
+   */
   private localTransition(name: string, t: Transition): void {
     const entry = this.entry(name)
-    if (entry.breaker) entry.breaker.counters.transitions++
+    const handle = entry.breaker
+    if (handle) handle.counters.transitions++
     const current = this.table.get(name)
-    this.writeLocal(
-      name,
-      {
-        state: t.to,
-        override: current?.override ?? null,
-        cooldownMs: t.cooldownMs,
-        openCount: t.openCount,
-        prober: t.to === 'half-open' ? this.id : null,
-        reason: this.reasonText(t.reason),
-      },
-      false,
-    )
+    try {
+      this.writeLocal(
+        name,
+        {
+          state: t.to,
+          override: current?.override ?? null,
+          cooldownMs: t.cooldownMs,
+          openCount: Math.min(t.openCount, MAX_OPEN_COUNT),
+          prober: t.to === 'half-open' ? this.id : null,
+          reason: this.reasonText(t.reason),
+        },
+        false,
+      )
+      handle?.setShared(true)
+    } catch {
+      this.counters.localOnlyWrites++
+      if (handle && !handle.localOnly) {
+        handle.setShared(false)
+        this.emit(this.localOnlyListeners, name)
+      }
+    }
   }
 
   private writeLocal(name: string, payload: RecordPayload, applyLocal = true): BreakerRecord {
     const previous = this.table.get(name)
-    const record = this.table.write(name, payload, this.wallClock())
-    const entry = this.entry(name)
     const now = this.clock.now()
+    const record = this.table.write(name, payload, this.wallClock(), now)
+    const entry = this.entry(name)
     entry.learnedAt = now
     if (applyLocal) this.applyToLocal(record, entry, now)
     this.disseminate(record)
@@ -273,27 +309,8 @@ export class FleetNode {
     return record
   }
 
-  /** Half-open claim hook of the local breaker: only the entitled prober of this view claims. */
-  private claimProbe(name: string, now: number): boolean {
-    const record = this.table.get(name)
-    if (!record) return true // never shared yet: a plain local breaker
-    const entry = this.entry(name)
-    if (entry.rankVersion !== this.membersVersion) {
-      entry.ranked = rankProbers(name, this.swim.aliveIds())
-      entry.rankVersion = this.membersVersion
-    }
-    const chosen = entitledProber(record, entry.learnedAt, now, entry.ranked, (id) => this.isAlive(id), this.options.claimTimeoutMs)
-    return chosen === this.id
-  }
-
-  private isAlive(id: NodeId): boolean {
-    if (id === this.id) return true
-    const status = this.swim.member(id)?.status
-    return status === 'alive' || status === 'suspect'
-  }
-
   /** Make the local breaker follow a merged record. */
-  private applyToLocal(record: BreakerRecord, entry: Entry, now: number): void {
+  private applyToLocal(record: BreakerRecord, entry: BreakerEntry, now: number): void {
     const local = entry.breaker?.local
     if (!local) return
     local.apply(
@@ -311,9 +328,10 @@ export class FleetNode {
   // ---- merging and dissemination ------------------------------------------
 
   private mergeRemote(incoming: BreakerRecord): void {
-    const result = this.table.merge(incoming)
+    const now = this.clock.now()
+    const result = this.table.merge(incoming, now)
     if (result.rejected) {
-      this.drop(result.rejected)
+      if (result.rejected !== 'collected') this.drop(result.rejected)
       return
     }
     if (!result.changed) return
@@ -323,7 +341,6 @@ export class FleetNode {
     // Re-disseminate by piggyback (a second path beside gossipsub; bounded by the retransmit limit).
     this.swim.enqueueRecord(record)
     if (!versionChanged) return
-    const now = this.clock.now()
     const entry = this.entry(record.name)
     entry.learnedAt = now
     this.applyToLocal(record, entry, now)
@@ -340,27 +357,58 @@ export class FleetNode {
     if (wasEmpty) for (const listener of this.pendingListeners) listener()
   }
 
-  /** Publish every record written since the last flush: one gossip message per burst (split past the size bound). */
+  /**
+   * Publish every record written since the last flush: one gossip message per
+   * burst, split past `maxRecordsPerDelta` records or `maxMessageBytes`.
+   */
   flush(): void {
     if (this.pending.size === 0 || this.stopped) return
     const records = [...this.pending.values()]
     this.pending.clear()
-    for (let i = 0; i < records.length; i += this.options.maxRecordsPerDelta) {
-      const message: DeltaMessage = { v: 1, type: 'delta', from: this.id, records: records.slice(i, i + this.options.maxRecordsPerDelta) }
+    for (const page of paginate(records, (size, r) => size.addRecord(r), this.options.maxRecordsPerDelta)) {
+      const message: DeltaMessage = { v: 1, type: 'delta', from: this.id, records: page }
       const bytes = encodeMessage(message)
       this.countOut(bytes)
       this.transport.publish(bytes)
     }
   }
 
+  /** Tell the change listeners; one that throws is counted and does not stop the others (or the breaker call). */
   private emitChange(change: BreakerChange): void {
-    for (const listener of this.changeListeners) listener(change)
+    this.emit(this.changeListeners, change)
+  }
+
+  private emit<T extends unknown[]>(listeners: Set<Listener<T>>, ...args: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(...args)
+      } catch {
+        this.counters.listenerErrors++
+      }
+    }
+  }
+
+  // ---- record lifetime ---------------------------------------------------------
+
+  /** The table dropped a record (collected or evicted): forget what only served it. */
+  private recordDropped(record: BreakerRecord): void {
+    const entry = this.entries.get(record.name)
+    if (entry && !entry.breaker) this.entries.delete(record.name)
+  }
+
+  /** Collect the records unused here for the record TTL (see `RecordLifetime`), and expire old tombstones. */
+  private collect(now: number): void {
+    for (const name of this.lifetime.sweep(this.table.records(), now)) {
+      this.table.remove(name, now)
+      this.counters.recordsCollected++
+    }
+    this.table.expireTombstones(now, this.lifetime.ttlMs)
   }
 
   // ---- membership -----------------------------------------------------------
 
   private memberChanged(member: Member, previous: MemberStatus | null): void {
-    this.membersVersion++
+    this.claims.membersChanged()
     const now = this.clock.now()
     if (member.status === 'dead' || member.status === 'left') this.gone.markGone(member.id, now)
     else this.gone.markBack(member.id)
@@ -370,7 +418,7 @@ export class FleetNode {
   /** A transport connection to `peer` came up (discovery, seed, inbound): push-pull with it. */
   peerConnected(peer: NodeId, addrs: readonly string[] = []): void {
     if (this.stopped || peer === this.id) return
-    this.sendSyncRequest(peer, addrs.length > 0 ? addrs : this.addrsOf(peer))
+    this.sync.request(peer, addrs.length > 0 ? addrs : this.addrsOf(peer), this.clock.now())
   }
 
   private addrsOf(id: NodeId): readonly string[] {
@@ -379,42 +427,46 @@ export class FleetNode {
 
   // ---- time -----------------------------------------------------------------
 
-  /** Run timers: SWIM probes and suspicion, stale probe claims, push-pull, reconnects, pruning, gossip flush. */
+  /** Run timers: SWIM probes and suspicion, stale probe claims, push-pull, reconnects, pruning, collection, gossip flush. */
   tick(): void {
     if (this.stopped) return
     const now = this.clock.now()
     this.sendSwim(this.swim.tick(now))
-    this.releaseStaleClaims(now)
+    this.claims.releaseStale(this.entries, now)
     if (now >= this.nextPushPullAt) {
       this.nextPushPullAt = now + this.swimConfig.pushPullIntervalMs
       const peer = this.randomAlivePeer()
-      if (peer) this.sendSyncRequest(peer, this.addrsOf(peer))
+      if (peer) this.sync.request(peer, this.addrsOf(peer), now)
     }
-    for (const member of this.swim.reconnectDue(now)) this.sendSyncRequest(member.id, member.addrs)
+    for (const member of this.swim.reconnectDue(now)) this.sync.request(member.id, member.addrs, now)
+    this.sync.expire(now)
     if (now >= this.nextPruneAt) {
       this.nextPruneAt = now + Math.min(60_000, this.options.vclockTtlMs)
-      const expired = this.gone.expired(now, this.options.vclockTtlMs)
-      if (expired.size > 0) this.table.pruneVClocks((id) => !expired.has(id))
+      this.pruneVClocks(now)
+    }
+    if (now >= this.nextCollectAt) {
+      this.nextCollectAt = now + this.lifetime.sweepEveryMs
+      this.collect(now)
     }
     this.flush()
   }
 
   /**
-   * A half-open claim by a prober that died or went silent: let the local
-   * breaker fall back to 'open' with its cooldown over, so the next call asks
-   * `claimProbe`, which admits only the next rendezvous choice.
+   * Drop vector-clock entries of ids that are no longer worth tracking: gone
+   * (dead or left) for `vclockTtlMs`, or not members at all. The gone ids
+   * pruned are then forgotten, so neither the records nor `GoneMembers` grow
+   * with churn.
    */
-  private releaseStaleClaims(now: number): void {
-    for (const [name, entry] of this.entries) {
-      const local = entry.breaker?.local
-      if (!local || local.state !== 'half-open') continue
-      const record = this.table.get(name)
-      if (!record || record.state !== 'half-open' || record.prober === this.id) continue
-      const stale = record.prober === null || !this.isAlive(record.prober) || now - entry.learnedAt >= this.options.claimTimeoutMs
-      if (stale) {
-        local.apply({ state: 'open', override: record.override, cooldownMs: 0, openCount: record.openCount, probing: false }, now)
-      }
-    }
+  private pruneVClocks(now: number): void {
+    const ttl = this.options.vclockTtlMs
+    const expired = this.gone.expired(now, ttl)
+    this.table.pruneVClocks((id) => {
+      if (expired.has(id)) return false
+      if (this.gone.has(id)) return true
+      const status = this.swim.member(id)?.status
+      return status !== undefined && isLive(status)
+    })
+    this.gone.forget(now, ttl)
   }
 
   private randomAlivePeer(): NodeId | undefined {
@@ -430,8 +482,9 @@ export class FleetNode {
    * and counted. `from` is the transport's authenticated sender (the Noise
    * peer id): a direct (swim/sync) message must name it as its own `from`,
    * or it is dropped as `sender-mismatch`, so no member can speak for another
-   * in SWIM or sync. Gossip arrives from whichever neighbour forwarded it;
-   * records inside name their writer (`origin`).
+   * in SWIM or sync; it alone confirms a member (see `Swim.heardFrom`), and
+   * sync answers go to it. Gossip arrives from whichever neighbour forwarded
+   * it; records inside name their writer (`origin`).
    */
   receive(from: NodeId, channel: Channel, bytes: Uint8Array): void {
     if (this.stopped) return
@@ -450,71 +503,28 @@ export class FleetNode {
       this.drop('sender-mismatch')
       return
     }
-    this.handle(message)
+    this.handle(message, from)
   }
 
-  private handle(message: WireMessage): void {
+  private handle(message: WireMessage, sender: NodeId): void {
     const now = this.clock.now()
     switch (message.type) {
       case 'ping':
       case 'ack':
       case 'ping-req':
-        this.sendSwim(this.swim.receive(message, now))
+        this.sendSwim(this.swim.receive(message, now, sender))
         break
       case 'delta':
+        this.swim.heardFrom(sender, now)
         for (const record of message.records) this.mergeRemote(record)
         break
       case 'sync-req':
-        this.handleSyncRequest(message, now)
+        this.sync.answer(message, sender, now)
         break
       case 'sync-res':
-        this.handleSyncResponse(message, now)
+        if (this.sync.receiveAnswer(message, sender, now)) this.emit(this.syncListeners, sender)
         break
     }
-  }
-
-  private sendSyncRequest(to: NodeId, addrs: readonly string[]): void {
-    const message: SyncRequestMessage = {
-      v: 1,
-      type: 'sync-req',
-      from: this.id,
-      join: !this.syncedOnce,
-      members: this.swim.members(),
-      digest: this.table.digest(),
-    }
-    this.send(to, 'sync', message, addrs)
-  }
-
-  private handleSyncRequest(message: SyncRequestMessage, now: number): void {
-    this.swim.mergeMembers(message.members, now)
-    const answer: SyncResponseMessage = {
-      v: 1,
-      type: 'sync-res',
-      from: this.id,
-      members: this.swim.members(),
-      records: this.table.newerThan(message.digest),
-      want: this.table.wants(message.digest),
-    }
-    const sender = message.members.find((m) => m.id === message.from)
-    this.send(message.from, 'sync', answer, sender?.addrs ?? this.addrsOf(message.from))
-  }
-
-  private handleSyncResponse(message: SyncResponseMessage, now: number): void {
-    this.swim.mergeMembers(message.members, now)
-    for (const record of message.records) this.mergeRemote(record)
-    if (message.want.length > 0) {
-      const records: BreakerRecord[] = []
-      for (const name of message.want) {
-        const record = this.table.get(name)
-        if (record) records.push(record)
-      }
-      for (let i = 0; i < records.length; i += this.options.maxRecordsPerDelta) {
-        const delta: DeltaMessage = { v: 1, type: 'delta', from: this.id, records: records.slice(i, i + this.options.maxRecordsPerDelta) }
-        this.send(message.from, 'sync', delta, this.addrsOf(message.from))
-      }
-    }
-    this.syncedOnce = true
-    for (const listener of this.syncListeners) listener(message.from)
   }
 
   private sendSwim(out: readonly Outgoing[]): void {
@@ -533,8 +543,8 @@ export class FleetNode {
     this.counters.bytesOut += bytes.byteLength
   }
 
-  private drop(reason: string): void {
-    this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + 1
+  private drop(reason: string, count = 1): void {
+    this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + count
   }
 
   // ---- lifecycle ------------------------------------------------------------
@@ -556,12 +566,6 @@ export class FleetNode {
   localTotals(name: string): { calls: number; failures: number; slow: number } {
     const local = this.entries.get(name)?.breaker?.local
     return local ? local.totals(this.clock.now()) : { calls: 0, failures: 0, slow: 0 }
-  }
-}
-
-function validateName(name: string): void {
-  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
-    throw new InvalidBreakerNameError(name)
   }
 }
 

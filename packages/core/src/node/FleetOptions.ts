@@ -1,4 +1,7 @@
+import { DEFAULT_LEAP_PER_SECOND, DEFAULT_MAX_LEAP, MAX_OBSERVED } from '../clock/LeapBudget.js'
+import { DEFAULT_MAX_MEMBERS } from '../membership/Swim.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
+import { WIRE_LIMITS } from '../wire/messages.js'
 
 /** Options of a `FleetNode`; see `resolveFleetOptions` for defaults. */
 export interface FleetOptions {
@@ -10,15 +13,47 @@ export interface FleetOptions {
    */
   claimTimeoutMs?: number
   /**
-   * Vector-clock entries of members dead or gone longer than this are pruned,
-   * ms. Default 1 hour. Lower keeps records smaller under heavy churn; the
-   * entries only detect concurrency, so pruning never changes a winner.
+   * Vector-clock entries of members dead or gone longer than this are pruned
+   * (and the node forgets those ids), ms. Default 1 hour. Entries of ids that
+   * are not members at all are pruned at the next pass (every minute at
+   * most). Lower keeps records smaller under heavy churn; the entries only
+   * detect concurrency, so pruning never changes a winner.
    */
   vclockTtlMs?: number
-  /** Most breaker records the table holds; new names past it are refused and counted. Default 10,000. */
+  /**
+   * Most breaker records the table holds, default 10,000 (~0.5 KB each).
+   * When full, a new name takes the place of the least recently changed
+   * record that has no override and that this node has not used for
+   * `recordTtlMs`; with none such, a remote one is refused (`table-full`) and
+   * a local one stays local (`localOnly`).
+   */
   maxRecords?: number
-  /** Most records in one gossip delta; a larger burst is split. Default 256. */
+  /** Most records in one gossip delta; a larger burst is split (also by bytes). Default 256. */
   maxRecordsPerDelta?: number
+  /**
+   * Record TTL, ms. Default 1 hour. A record with no override that this node
+   * has not used (no local call, no new version) for this long, and whose
+   * cooldown is over, is collected: dropped from this node's table, its
+   * version kept as a tombstone for another TTL so stale copies cannot bring
+   * it back. A node that still uses the breaker keeps it, and its next change
+   * reaches everyone again. Overrides are never collected (only `reset` ends
+   * them). Lower frees room sooner after a flood of names; higher keeps idle
+   * breakers visible in views longer.
+   */
+  recordTtlMs?: number
+  /**
+   * Most members listed, self and dead or left ones included. Default 1,024.
+   * A new member past it is refused (`member-cap`) unless it reached this
+   * node itself, when the oldest unconfirmed, else longest gone, member makes room.
+   */
+  maxMembers?: number
+  /**
+   * Largest forward leap of a Lamport timestamp or a member incarnation
+   * accepted from a peer at once. Default 2^40. See `LeapBudget`.
+   */
+  maxClockLeap?: number
+  /** Refill rate of the leap budget, units per second. Default 2^16 (65,536). See `LeapBudget`. */
+  clockLeapPerSecond?: number
 }
 
 export interface ResolvedFleetOptions {
@@ -26,11 +61,28 @@ export interface ResolvedFleetOptions {
   vclockTtlMs: number
   maxRecords: number
   maxRecordsPerDelta: number
+  recordTtlMs: number
+  maxMembers: number
+  maxClockLeap: number
+  clockLeapPerSecond: number
 }
 
-function positiveInt(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`${field} must be a positive integer, got ${String(value)}`)
+/** Default `recordTtlMs`: 1 hour. */
+export const DEFAULT_RECORD_TTL_MS = 3_600_000
+
+/** Default `vclockTtlMs`: 1 hour. */
+export const DEFAULT_VCLOCK_TTL_MS = 3_600_000
+
+function positiveInt(field: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
+    throw new RangeError(`${field} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got ${String(value)}`)
+  }
+  return value
+}
+
+function nonNegative(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${field} must be a finite number ≥ 0, got ${String(value)}`)
   }
   return value
 }
@@ -38,8 +90,12 @@ function positiveInt(field: string, value: unknown): number {
 export function resolveFleetOptions(options: FleetOptions, swim: SwimConfig): ResolvedFleetOptions {
   return {
     claimTimeoutMs: positiveInt('claimTimeoutMs', options.claimTimeoutMs ?? Math.max(5_000, 4 * swim.probeIntervalMs)),
-    vclockTtlMs: positiveInt('vclockTtlMs', options.vclockTtlMs ?? 3_600_000),
+    vclockTtlMs: positiveInt('vclockTtlMs', options.vclockTtlMs ?? DEFAULT_VCLOCK_TTL_MS),
     maxRecords: positiveInt('maxRecords', options.maxRecords ?? 10_000),
-    maxRecordsPerDelta: positiveInt('maxRecordsPerDelta', options.maxRecordsPerDelta ?? 256),
+    maxRecordsPerDelta: positiveInt('maxRecordsPerDelta', options.maxRecordsPerDelta ?? 256, WIRE_LIMITS.maxRecordsPerMessage),
+    recordTtlMs: positiveInt('recordTtlMs', options.recordTtlMs ?? DEFAULT_RECORD_TTL_MS),
+    maxMembers: positiveInt('maxMembers', options.maxMembers ?? DEFAULT_MAX_MEMBERS),
+    maxClockLeap: positiveInt('maxClockLeap', options.maxClockLeap ?? DEFAULT_MAX_LEAP, MAX_OBSERVED),
+    clockLeapPerSecond: nonNegative('clockLeapPerSecond', options.clockLeapPerSecond ?? DEFAULT_LEAP_PER_SECOND),
   }
 }

@@ -20,15 +20,19 @@ export interface RecordPayload {
   readonly reason: string
 }
 
-/** One version of one breaker, as gossiped. See DESIGN.md "The breaker record". */
+/** One version of one breaker, as gossiped. */
 export interface BreakerRecord extends RecordPayload {
-  /** Breaker key, 1..128 chars. */
+  /** Breaker key: 1..128 of letters, digits and `. _ - : / @` (`isBreakerName`). */
   readonly name: string
   /** Who wrote this version. */
   readonly origin: NodeId
   /** Lamport timestamp of this version; with `origin`, the total order of versions. */
   readonly lamport: number
-  /** Versions seen, per writer. Detects concurrency only; never orders. */
+  /**
+   * Versions seen, per writer. Detects concurrency only; never orders. Every
+   * counter is at most `lamport` (each write raises the lamport above the
+   * version it replaces), which the decoder enforces.
+   */
   readonly vclock: VClock
   /** Origin's wall clock in ms since the epoch: for display only, never for ordering. */
   readonly wallTime: number
@@ -36,3 +40,9 @@ export interface BreakerRecord extends RecordPayload {
 
 export const MAX_NAME_LENGTH = 128
 export const MAX_REASON_LENGTH = 256
+/**
+ * Largest `openCount` written or accepted (2^32). It grows by one per re-open,
+ * so no honest breaker gets near it; the bound keeps `openCount + 1` a safe
+ * integer whatever a peer sends.
+ */
+export const MAX_OPEN_COUNT = 2 ** 32

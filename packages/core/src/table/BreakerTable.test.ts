@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { RecordPayload } from './BreakerRecord.js'
+import type { BreakerRecord, RecordPayload } from './BreakerRecord.js'
+import type { DigestEntry } from '../wire/messages.js'
+import { DEFAULT_MAX_LEAP, MAX_OBSERVED } from '../clock/LeapBudget.js'
 import { BreakerTable } from './BreakerTable.js'
 import { InvalidBreakerNameError } from './InvalidBreakerNameError.js'
+import { isBreakerName } from './assertBreakerName.js'
 import { TableFullError } from './TableFullError.js'
 
 const closed: RecordPayload = { state: 'closed', override: null, cooldownMs: 5_000, openCount: 0, prober: null, reason: '' }
@@ -57,6 +60,26 @@ describe('BreakerTable.write', () => {
     expect(t.size).toBe(1)
   })
 
+  it('accepts exactly letters, digits and . _ - : / @ in names', () => {
+    const t = new BreakerTable({ self: 'a' })
+    for (const name of ['payments-api', 'db.internal:5432', 's3/eu-west-1', 'svc@region', 'A_Z.0-9:/@']) {
+      expect(t.write(name, open, T0).name).toBe(name)
+    }
+    const bad = ['with space', 'tab\there', 'bell\u0007', 'esc\u001b[31m', 'bidi\u202eevil', 'café', 'quote"', 'a\nb', 'emoji😀', 'back\\slash', '%41']
+    for (const name of bad) {
+      expect(() => t.write(name, open, T0)).toThrow(InvalidBreakerNameError)
+      expect(isBreakerName(name)).toBe(false)
+    }
+    // The message never carries the raw control or bidi character.
+    try {
+      t.write('esc\u001b[31m\u202e', open, T0)
+    } catch (err) {
+      expect((err as Error).message).not.toMatch(/[\u0000-\u001f\u007f-\uffff]/)
+      expect((err as Error).message).toContain('\\u001b')
+    }
+    expect(t.size).toBe(5)
+  })
+
   it('rejects a payload peers would refuse, naming the field', () => {
     const t = new BreakerTable({ self: 'a' })
     expect(() => t.write('x', { ...open, reason: 'r'.repeat(257) }, T0)).toThrow(/reason/)
@@ -89,14 +112,14 @@ describe('BreakerTable.merge', () => {
     expect(c.lamport).toBe(4)
   })
 
-  it('always advances the local lamport, even when the record is refused', () => {
+  it('never observes the timestamp of a record it refuses', () => {
     const a = new BreakerTable({ self: 'a' })
     for (let i = 0; i < 9; i++) a.write('x', open, T0)
     const full = new BreakerTable({ self: 'c', maxRecords: 1 })
     full.write('y', open, T0)
     expect(full.merge(a.get('x')!).rejected).toBe('table-full')
-    expect(full.lamport).toBe(9)
-    expect(full.write('y', closed, T0).lamport).toBe(10)
+    expect(full.lamport).toBe(1)
+    expect(full.write('y', closed, T0).lamport).toBe(2)
   })
 
   it('detects concurrent writes and counts them once', () => {
@@ -171,6 +194,124 @@ describe('BreakerTable size limit', () => {
     // it does not ask for names it could not store
     expect(t.wants(other.digest())).toEqual([])
     expect(t.rejected).toBe(1)
+  })
+})
+
+describe('BreakerTable clock poisoning', () => {
+  const at = (name: string, lamport: number, origin = 'evil'): BreakerRecord => ({
+    ...open,
+    name,
+    origin,
+    lamport,
+    vclock: { [origin]: 1 },
+    wallTime: T0,
+  })
+
+  it('refuses a timestamp at 2^53 − 1 or more than maxLeap ahead, counts it, and never observes it', () => {
+    const t = new BreakerTable({ self: 'a' })
+    t.write('x', open, T0)
+    for (const lamport of [Number.MAX_SAFE_INTEGER, MAX_OBSERVED + 1, 1 + DEFAULT_MAX_LEAP + 1]) {
+      expect(t.merge(at('poison', lamport), 0)).toMatchObject({ rejected: 'clock-leap', changed: false })
+    }
+    expect(t.leapRefused).toBe(3)
+    expect(t.lamport).toBe(1)
+    expect(t.get('poison')).toBeUndefined()
+    // Every later write still carries a small, safe timestamp.
+    expect(t.write('x', closed, T0).lamport).toBe(2)
+    // The bound itself is accepted.
+    expect(t.merge(at('far', 2 + DEFAULT_MAX_LEAP), 0).changed).toBe(true)
+    expect(t.lamport).toBe(2 + DEFAULT_MAX_LEAP)
+  })
+
+  it('pays leaps from the budget: a ratchet under the bound is held to the refill rate', () => {
+    const t = new BreakerTable({ self: 'a', clockLimits: { maxLeap: 1_000, leapPerSecond: 10 } })
+    expect(t.merge(at('r1', 999), 0).changed).toBe(true)
+    expect(t.merge(at('r2', 1_998), 0).rejected).toBe('clock-leap') // only 1 token left
+    expect(t.merge(at('r2', 1_998), 100_000).changed).toBe(true) // 100 s later: 1,000 tokens again
+    expect(t.lamport).toBe(1_998)
+    expect(t.leapRefused).toBe(1)
+  })
+
+  it('leaves digest entries beyond reach out of the exchange', () => {
+    const t = new BreakerTable({ self: 'a' })
+    const mine = t.write('x', open, T0)
+    const digest: DigestEntry[] = [
+      ['x', Number.MAX_SAFE_INTEGER, 'evil'],
+      ['y', 5, 'b'],
+    ]
+    const { entries, refused } = t.reachable(digest)
+    expect(refused).toBe(1)
+    expect(entries).toEqual([['y', 5, 'b']])
+    // Our 'x' goes to the peer that lied about holding a newer one, and we want only 'y'.
+    expect(t.newerThan(entries)).toEqual([mine])
+    expect(t.wants(entries)).toEqual(['y'])
+  })
+
+  it('keeps vector-clock counters below the lamport of their record', () => {
+    const a = new BreakerTable({ self: 'a' })
+    const b = new BreakerTable({ self: 'b' })
+    for (let i = 0; i < 4; i++) b.merge(a.write('x', i % 2 ? open : closed, T0))
+    for (let i = 0; i < 3; i++) a.merge(b.write('x', i % 2 ? open : closed, T0))
+    for (const t of [a, b]) {
+      const r = t.get('x')!
+      for (const n of Object.values(r.vclock)) expect(n).toBeLessThanOrEqual(r.lamport)
+    }
+  })
+})
+
+describe('BreakerTable eviction and tombstones', () => {
+  const evictable = (names: Set<string>) => (r: BreakerRecord): boolean => names.has(r.name)
+
+  it('evicts the least recently changed evictable record for a new name, and refuses when none is', () => {
+    const allowed = new Set(['a1', 'a2'])
+    const dropped: string[] = []
+    const t = new BreakerTable({ self: 'a', maxRecords: 3, canEvict: evictable(allowed), onDrop: (r) => dropped.push(r.name) })
+    t.write('a1', closed, T0, 0)
+    t.write('keep', open, T0, 0)
+    t.write('a2', closed, T0, 0)
+    t.write('a1', open, T0, 0) // a1 changed last: a2 is now the oldest evictable
+    const other = new BreakerTable({ self: 'b' })
+    expect(t.merge(other.write('new1', open, T0), 1).changed).toBe(true)
+    expect(dropped).toEqual(['a2'])
+    expect(t.write('new2', open, T0, 2).name).toBe('new2')
+    expect(dropped).toEqual(['a2', 'a1'])
+    expect(t.evicted).toBe(2)
+    expect([...t.records()].map((r) => r.name).sort()).toEqual(['keep', 'new1', 'new2'])
+    // nothing evictable now
+    expect(() => t.write('new3', open, T0, 3)).toThrow(TableFullError)
+    expect(t.merge(other.write('new4', open, T0), 3).rejected).toBe('table-full')
+  })
+
+  it('does not take back a version it dropped, lists it in the digest, and takes a newer one', () => {
+    const a = new BreakerTable({ self: 'a' })
+    const b = new BreakerTable({ self: 'b' })
+    const stale = a.write('x', open, T0)
+    const last = a.write('x', closed, T0)
+    b.merge(last, 0)
+    expect(b.remove('x', 10)).toBe(last)
+    expect(b.get('x')).toBeUndefined()
+    expect(b.merge(stale, 20)).toMatchObject({ rejected: 'collected', changed: false })
+    expect(b.merge(last, 20).rejected).toBe('collected')
+    expect(b.digest()).toEqual([['x', last.lamport, 'a']])
+    expect(b.wants(a.digest())).toEqual([])
+    expect(a.newerThan(b.digest())).toEqual([])
+    const newer = a.write('x', open, T0)
+    expect(b.merge(newer, 30).changed).toBe(true)
+    expect(b.tombstoneCount).toBe(0)
+    // tombstones expire
+    b.remove('x', 40)
+    expect(b.expireTombstones(100, 61)).toBe(0)
+    expect(b.expireTombstones(101, 61)).toBe(1)
+    expect(b.merge(stale, 102).changed).toBe(true)
+  })
+
+  it('writes a dropped name again above the dropped version', () => {
+    const t = new BreakerTable({ self: 'a' })
+    const other = new BreakerTable({ self: 'b' })
+    for (let i = 0; i < 5; i++) other.write('x', open, T0)
+    t.merge(other.get('x')!, 0)
+    t.remove('x', 1)
+    expect(t.write('x', closed, T0, 2).lamport).toBe(6)
   })
 })
 

@@ -1,13 +1,16 @@
 import { LamportClock } from '../clock/LamportClock.js'
+import { DEFAULT_LEAP_LIMITS } from '../clock/LeapBudget.js'
+import type { LeapLimits } from '../clock/LeapBudget.js'
 import { EMPTY_VCLOCK, incrementVClock, pruneVClock } from '../clock/VectorClock.js'
 import type { DigestEntry } from '../wire/messages.js'
 import { assertBreakerName } from './assertBreakerName.js'
 import type { BreakerRecord, NodeId, RecordPayload } from './BreakerRecord.js'
-import { MAX_REASON_LENGTH } from './BreakerRecord.js'
+import { validatePayload } from './validatePayload.js'
 import { canonicalVersion, compareStamps } from './compareVersions.js'
 import { mergeRecords } from './mergeRecords.js'
 import { StringHash } from './StringHash.js'
 import { TableFullError } from './TableFullError.js'
+import { Tombstones } from './Tombstones.js'
 
 /** Default `maxRecords`. */
 export const DEFAULT_MAX_RECORDS = 10_000
@@ -22,7 +25,32 @@ export interface BreakerTableOptions {
    * breakers, and nodes that refuse different names hold different tables.
    */
   readonly maxRecords?: number
+  /**
+   * How far a remote Lamport timestamp may move this table's clock: at most
+   * `maxLeap` ahead, paid from a budget refilled at `leapPerSecond` (see
+   * `LeapBudget`). Default 2^40 and 2^16 a second.
+   */
+  readonly clockLimits?: LeapLimits
+  /**
+   * A record this node may drop to make room when the table is full and a new
+   * name arrives (a local write or a merge). The table tries the least
+   * recently changed records first. Default: none (new names are refused
+   * when full). The fleet node allows records with no override that it does
+   * not use itself: for this node such a record is the same as no record.
+   */
+  readonly canEvict?: (record: BreakerRecord) => boolean
+  /** Called after a record was evicted to make room (or collected by `remove`). */
+  readonly onDrop?: (record: BreakerRecord) => void
 }
+
+/** Why `merge` did not store a record. */
+export type MergeRefusal =
+  /** A new name, the table full and nothing evictable. */
+  | 'table-full'
+  /** Its Lamport timestamp is too far ahead of the local clock (or past the ceiling, or the leap budget). */
+  | 'clock-leap'
+  /** This node dropped this version or a newer one of the name (not a fault: an old copy). */
+  | 'collected'
 
 export interface MergeResult {
   /** The table's record for the name after the merge (`incoming` itself when rejected). */
@@ -33,8 +61,8 @@ export interface MergeResult {
   readonly concurrent: boolean
   /** The table's record before the merge. */
   readonly previous: BreakerRecord | undefined
-  /** Set when the record was refused and not stored. */
-  readonly rejected?: 'table-full'
+  /** Set when the record was refused and not stored (its timestamp is then not observed either). */
+  readonly rejected?: MergeRefusal
 }
 
 /**
@@ -47,11 +75,21 @@ export interface MergeResult {
 export class BreakerTable {
   readonly self: NodeId
   readonly maxRecords: number
+  /** In order of last change: eviction tries the front first. */
   private readonly byName = new Map<string, BreakerRecord>()
   private readonly concurrentNames = new Set<string>()
-  private readonly clock = new LamportClock()
+  private readonly clock: LamportClock
+  private readonly tombstones: Tombstones
+  private readonly canEvict: ((record: BreakerRecord) => boolean) | undefined
+  private readonly onDrop: ((record: BreakerRecord) => void) | undefined
   private conflictCount = 0
   private rejectedCount = 0
+  private leapCount = 0
+  private evictedCount = 0
+  /** Last monotonic time seen (tombstone times when the caller gives none). */
+  private lastNow = 0
+  /** After a scan found nothing evictable: no new scan before this time. */
+  private evictRetryAt = -Infinity
 
   constructor(opts: BreakerTableOptions) {
     if (typeof opts.self !== 'string' || opts.self.length === 0) {
@@ -63,6 +101,10 @@ export class BreakerTable {
     }
     this.self = opts.self
     this.maxRecords = maxRecords
+    this.clock = new LamportClock(0, opts.clockLimits ?? DEFAULT_LEAP_LIMITS)
+    this.tombstones = new Tombstones(maxRecords)
+    this.canEvict = opts.canEvict
+    this.onDrop = opts.onDrop
   }
 
   /** The local Lamport time: the largest timestamp written or seen. */
@@ -85,11 +127,26 @@ export class BreakerTable {
     return this.rejectedCount
   }
 
+  /** Total remote records refused because their Lamport timestamp leapt too far (`clock-leap`). */
+  get leapRefused(): number {
+    return this.leapCount
+  }
+
+  /** Total records evicted to make room for a new name. */
+  get evicted(): number {
+    return this.evictedCount
+  }
+
+  /** Names whose dropped version is remembered (see `Tombstones`). */
+  get tombstoneCount(): number {
+    return this.tombstones.size
+  }
+
   get(name: string): BreakerRecord | undefined {
     return this.byName.get(name)
   }
 
-  /** The records, in insertion order. */
+  /** The records, least recently changed first. */
   records(): IterableIterator<BreakerRecord> {
     return this.byName.values()
   }
@@ -100,13 +157,18 @@ export class BreakerTable {
    * `wallTime` (ms since the epoch) is for display only.
    *
    * Throws `InvalidBreakerNameError` for a bad name, `TableFullError` for a new
-   * name when the table is full, `RangeError` for a payload no peer would accept.
+   * name when the table is full and nothing can be evicted, `RangeError` for a
+   * payload no peer would accept (or, in theory, a Lamport clock at 2^53 − 1).
+   * `now` (monotonic ms) dates an eviction's tombstone.
    */
-  write(name: string, payload: RecordPayload, wallTime: number): BreakerRecord {
+  write(name: string, payload: RecordPayload, wallTime: number, now?: number): BreakerRecord {
     assertBreakerName(name)
     validatePayload(payload, wallTime)
+    this.seen(now)
     const current = this.byName.get(name)
-    if (!current && this.byName.size >= this.maxRecords) throw new TableFullError(name, this.maxRecords)
+    if (!current && this.byName.size >= this.maxRecords && !this.evictOne(name, true)) {
+      throw new TableFullError(name, this.maxRecords)
+    }
     if (current) this.clock.observe(current.lamport)
     const record: BreakerRecord = {
       name,
@@ -121,31 +183,108 @@ export class BreakerTable {
       vclock: incrementVClock(current?.vclock ?? EMPTY_VCLOCK, this.self),
       wallTime,
     }
-    this.byName.set(name, record)
+    this.store(record)
+    this.tombstones.delete(name)
     // A local write has seen every version held, so it resolves any conflict.
     this.concurrentNames.delete(name)
     return record
   }
 
   /**
-   * Merge one remote version. Always advances the local Lamport time to at
-   * least `incoming.lamport`, even when the record is refused.
+   * Merge one remote version. Its Lamport timestamp is observed only when the
+   * version is stored or compared with a held one; a refused version (see
+   * `MergeRefusal`) changes nothing, not even the clock. `now` (monotonic ms)
+   * refills the leap budget and dates tombstones.
    */
-  merge(incoming: BreakerRecord): MergeResult {
-    this.clock.observe(incoming.lamport)
+  merge(incoming: BreakerRecord, now?: number): MergeResult {
+    this.seen(now)
     const previous = this.byName.get(incoming.name)
-    if (!previous && this.byName.size >= this.maxRecords) {
-      this.rejectedCount++
-      return { record: incoming, changed: false, concurrent: false, previous, rejected: 'table-full' }
+    const refuse = (rejected: MergeRefusal): MergeResult => ({ record: incoming, changed: false, concurrent: false, previous, rejected })
+    if (!this.clock.admits(incoming.lamport, now)) {
+      this.leapCount++
+      return refuse('clock-leap')
     }
+    if (!previous) {
+      if (this.tombstones.covers(incoming.name, incoming.lamport, incoming.origin)) return refuse('collected')
+      if (this.byName.size >= this.maxRecords && !this.evictOne(incoming.name)) {
+        this.rejectedCount++
+        return refuse('table-full')
+      }
+    }
+    this.clock.observe(incoming.lamport, now)
     const { record, changed, concurrent } = mergeRecords(previous, incoming)
     if (changed) {
-      this.byName.set(record.name, record)
+      this.store(record)
+      if (!previous) this.tombstones.delete(record.name)
       if (concurrent) this.concurrentNames.add(record.name)
       else this.concurrentNames.delete(record.name)
     }
     if (concurrent) this.conflictCount++
     return { record, changed, concurrent, previous }
+  }
+
+  /**
+   * Drop the record of `name` (collection after its TTL), remembering its
+   * version in a tombstone. Returns the dropped record, if there was one.
+   */
+  remove(name: string, now?: number): BreakerRecord | undefined {
+    this.seen(now)
+    const record = this.byName.get(name)
+    if (!record) return undefined
+    this.byName.delete(name)
+    this.concurrentNames.delete(name)
+    this.tombstones.add(name, record.lamport, record.origin, this.lastNow)
+    this.onDrop?.(record)
+    return record
+  }
+
+  /** Forget tombstones older than `maxAgeMs` at `now`; returns how many. */
+  expireTombstones(now: number, maxAgeMs: number): number {
+    this.seen(now)
+    return this.tombstones.expire(now, maxAgeMs)
+  }
+
+  /**
+   * Make room for `incoming` (a new name) by dropping the least recently
+   * changed record `canEvict` accepts. Records it refuses move to the back
+   * (a second chance), so repeated evictions stay cheap. After a scan that
+   * found nothing, merges do not scan again for a second of the caller's time
+   * (or until a record without override is stored); local writes always do.
+   */
+  private evictOne(incoming: string, always = false): boolean {
+    const canEvict = this.canEvict
+    if (canEvict === undefined || (!always && this.lastNow < this.evictRetryAt)) return false
+    const skipped: BreakerRecord[] = []
+    let victim: BreakerRecord | undefined
+    for (const record of this.byName.values()) {
+      if (record.name !== incoming && canEvict(record)) {
+        victim = record
+        break
+      }
+      skipped.push(record)
+    }
+    for (const record of skipped) {
+      this.byName.delete(record.name)
+      this.byName.set(record.name, record)
+    }
+    if (victim === undefined) {
+      this.evictRetryAt = this.lastNow + 1_000
+      return false
+    }
+    this.remove(victim.name)
+    this.evictedCount++
+    return true
+  }
+
+  /** Set `record`, moving its name to the back of the change order. */
+  private store(record: BreakerRecord): void {
+    this.byName.delete(record.name)
+    this.byName.set(record.name, record)
+    if (record.override === null) this.evictRetryAt = -Infinity
+  }
+
+  private seen(now: number | undefined): void {
+    if (now !== undefined && Number.isFinite(now) && now > this.lastNow) this.lastNow = now
   }
 
   /**
@@ -156,18 +295,39 @@ export class BreakerTable {
     return this.concurrentNames.has(name)
   }
 
-  /** `[name, lamport, origin]` for every record. */
+  /**
+   * `[name, lamport, origin]` for every record, and for every tombstone (the
+   * version this node dropped), so peers do not resend what it let go.
+   */
   digest(): DigestEntry[] {
     const out: DigestEntry[] = []
     for (const r of this.byName.values()) out.push([r.name, r.lamport, r.origin])
+    for (const [name, t] of this.tombstones.entries()) if (!this.byName.has(name)) out.push([name, t.lamport, t.origin])
     return out
   }
 
-  /** Records the holder of `digest` lacks or has older than ours. */
-  newerThan(digest: readonly DigestEntry[]): BreakerRecord[] {
+  /**
+   * The entries of a peer's digest whose timestamp this table could observe
+   * (within `maxLeap` of the clock, below the ceiling), and how many were left
+   * out. A left-out entry counts as absent: the peer gets our version, and we
+   * want nothing for it.
+   */
+  reachable(digest: readonly DigestEntry[]): { entries: DigestEntry[]; refused: number } {
+    const entries: DigestEntry[] = []
+    let refused = 0
+    for (const entry of digest) {
+      if (this.clock.reaches(entry[1])) entries.push(entry)
+      else refused++
+    }
+    return { entries, refused }
+  }
+
+  /** Records the holder of `digest` lacks or has older than ours (only names `inRange` accepts, when given). */
+  newerThan(digest: readonly DigestEntry[], inRange?: (name: string) => boolean): BreakerRecord[] {
     const theirs = latestByName(digest)
     const out: BreakerRecord[] = []
     for (const r of this.byName.values()) {
+      if (inRange !== undefined && !inRange(r.name)) continue
       const t = theirs.get(r.name)
       if (!t || compareStamps(r.lamport, r.origin, t[1], t[2]) > 0) out.push(r)
     }
@@ -176,16 +336,17 @@ export class BreakerTable {
 
   /**
    * Names where `digest` holds a newer version than ours or one we lack
-   * (except new names while the table is full: they would be refused).
+   * (not versions we dropped ourselves; and, when nothing is evictable, no
+   * more new names than there is room for).
    */
   wants(digest: readonly DigestEntry[]): string[] {
     const out: string[] = []
-    let room = this.maxRecords - this.byName.size
+    let room = this.canEvict === undefined ? this.maxRecords - this.byName.size : Infinity
     for (const [name, [, lamport, origin]] of latestByName(digest)) {
       const ours = this.byName.get(name)
       if (ours) {
         if (compareStamps(lamport, origin, ours.lamport, ours.origin) > 0) out.push(name)
-      } else if (room > 0) {
+      } else if (room > 0 && !this.tombstones.covers(name, lamport, origin)) {
         room--
         out.push(name)
       }
@@ -226,26 +387,6 @@ export class BreakerTable {
     for (const record of this.snapshot()) hash.update(canonicalVersion(record))
     return `${this.byName.size}:${hash.hex()}`
   }
-}
-
-const STATES: ReadonlySet<unknown> = new Set(['closed', 'open', 'half-open'])
-const OVERRIDES: ReadonlySet<unknown> = new Set([null, 'forced-open', 'forced-closed'])
-
-function validatePayload(p: RecordPayload, wallTime: number): void {
-  const fail = (field: string, value: unknown, rule: string): never => {
-    throw new RangeError(`BreakerTable.write: ${field} must be ${rule}, got ${JSON.stringify(value) ?? String(value)}`)
-  }
-  if (!STATES.has(p.state)) fail('state', p.state, "'closed', 'open' or 'half-open'")
-  if (!OVERRIDES.has(p.override)) fail('override', p.override, "null, 'forced-open' or 'forced-closed'")
-  if (!(p.cooldownMs >= 0) || !Number.isFinite(p.cooldownMs)) fail('cooldownMs', p.cooldownMs, 'a finite number >= 0')
-  if (!Number.isSafeInteger(p.openCount) || p.openCount < 0) fail('openCount', p.openCount, 'an integer >= 0')
-  if (p.prober !== null && (typeof p.prober !== 'string' || p.prober.length === 0)) {
-    fail('prober', p.prober, 'null or a node id')
-  }
-  if (typeof p.reason !== 'string' || p.reason.length > MAX_REASON_LENGTH) {
-    fail('reason', p.reason, `a string of at most ${MAX_REASON_LENGTH} characters`)
-  }
-  if (!Number.isFinite(wallTime)) fail('wallTime', wallTime, 'a finite number (ms since the epoch)')
 }
 
 /** The newest `(lamport, origin)` per name in a digest (a malformed one may repeat names). */

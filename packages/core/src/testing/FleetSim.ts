@@ -28,6 +28,8 @@ export interface FleetSimOptions {
   fleetOptions?: FleetOptions
   /** Offset of node i's wall clock from the simulation's, ms (skew; wall time is display-only) [0]. */
   wallClockSkewMs?: (index: number) => number
+  /** Member id check of every node (`FleetNodeInit.isValidNodeId`) [any id]. */
+  isValidNodeId?: (id: string) => boolean
 }
 
 /**
@@ -73,6 +75,7 @@ export class FleetSim {
       wallClock: () => 1_700_000_000_000 + this.clock.now() + skew,
       swim: this.swim,
       options: this.options.fleetOptions,
+      isValidNodeId: this.options.isValidNodeId,
       random: seededRandom((this.options.seed ?? 1) * 1000 + index),
       transport: {
         send: (to, channel, bytes) => {
@@ -145,13 +148,16 @@ export class FleetSim {
     }
   }
 
-  /** True when every live node (or those listed) sees every live node (or those listed) alive. */
+  /**
+   * True when every live node (or those listed) sees every live node (or
+   * those listed) alive, and has reached it itself (confirmed it).
+   */
   viewsAgree(indices: number[] = this.live()): boolean {
     for (const i of indices) {
       const node = this.node(i)
       for (const j of indices) {
-        const status = node.swim.member(this.node(j).id)?.status
-        if (status !== 'alive') return false
+        const id = this.node(j).id
+        if (node.swim.member(id)?.status !== 'alive' || !node.swim.isConfirmed(id)) return false
       }
     }
     return true

@@ -189,8 +189,8 @@ export class SwimCluster {
   }
 
   private syncWith(id: NodeId, peer: NodeId, join: boolean): void {
-    const members = this.node(id).members()
-    this.network.send(id, peer, { v: 1, type: 'sync-req', from: id, join, members, digest: [] })
+    const members = this.node(id).sharedMembers()
+    this.network.send(id, peer, { v: 1, type: 'sync-req', from: id, join, members, digest: [], session: 0, part: 0, parts: 1, after: '', through: null })
   }
 
   private deliver(id: NodeId, from: NodeId, message: ClusterMessage): void {
@@ -199,21 +199,24 @@ export class SwimCluster {
     const now = this.clock.now()
     switch (message.type) {
       case 'sync-req':
-        node.swim.mergeMembers(message.members, now)
+        node.swim.mergeMembers(message.members, now, from)
         this.network.send(id, from, {
           v: 1,
           type: 'sync-res',
           from: id,
-          members: node.swim.members(),
+          members: node.swim.sharedMembers(),
           records: [],
           want: [],
+          session: message.session,
+          part: message.part,
+          messages: 1,
         })
         break
       case 'sync-res':
-        node.swim.mergeMembers(message.members, now)
+        node.swim.mergeMembers(message.members, now, from)
         break
       default:
-        this.send(id, node.swim.receive(message, now))
+        this.send(id, node.swim.receive(message, now, from))
     }
   }
 

@@ -15,6 +15,8 @@
  *   empty where it must not be, refers to an unknown node id, or repeats a key.
  * - `too-many`: an array holds more entries than its `WIRE_LIMITS` count.
  * - `too-long`: a string is longer than its `WIRE_LIMITS` length.
+ * - `bad-name`: a breaker name (record, digest entry, wanted name, sync range)
+ *   uses a character outside letters, digits and `. _ - : / @`.
  */
 export type WireErrorCode =
   | 'too-large'
@@ -26,6 +28,7 @@ export type WireErrorCode =
   | 'bad-field'
   | 'too-many'
   | 'too-long'
+  | 'bad-name'
 
 /**
  * A received message that failed decoding or validation. `decodeMessage`

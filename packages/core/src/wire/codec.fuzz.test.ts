@@ -31,7 +31,7 @@ const record: BreakerRecord = {
   reason: 'failure rate 63% over 41 calls — ½',
   origin: A,
   lamport: 70_000,
-  vclock: { [A]: 7, [B]: 300, n3: 0 },
+  vclock: { [A]: 7, [B]: 300, n3: 0 }, // counters ≤ lamport
   wallTime: 1_718_000_000_123,
 }
 const member = { id: B, name: 'n2', addrs: ['/ip4/10.0.0.2/tcp/7946'], incarnation: 2 ** 20, status: 'suspect' } as const
@@ -40,8 +40,20 @@ const valid: WireMessage[] = [
   { v: 1, type: 'ack', from: B, seq: 300, updates: [{ kind: 'member', member }] },
   { v: 1, type: 'ping-req', from: A, seq: 5, target: B, updates: [{ kind: 'member', member }, { kind: 'record', record }] },
   { v: 1, type: 'delta', from: A, records: [record, { ...record, name: 'x', prober: null, override: null, vclock: {} }] },
-  { v: 1, type: 'sync-req', from: A, join: false, members: [member], digest: [['payments-api', 9, A]] },
-  { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger', 'é'] },
+  {
+    v: 1,
+    type: 'sync-req',
+    from: A,
+    join: false,
+    members: [member],
+    digest: [['payments-api', 9, A]],
+    session: 3,
+    part: 0,
+    parts: 2,
+    after: '',
+    through: 'payments-api',
+  },
+  { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger', 'e'], session: 3, part: 1, messages: 2 },
 ]
 const encodings = valid.map((m) => encodeMessage(m))
 

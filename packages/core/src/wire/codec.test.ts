@@ -3,6 +3,7 @@ import { Packr } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
 import type { Member } from '../membership/Member.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
+import { MAX_OPEN_COUNT } from '../table/BreakerRecord.js'
 import { decodeMessage, encodeMessage } from './codec.js'
 import { WIRE_LIMITS, type Update, type WireMessage } from './messages.js'
 import { toWire } from './toWire.js'
@@ -60,11 +61,16 @@ const samples: WireMessage[] = [
     join: true,
     members: [member, { id: A, name: 'n1', addrs: ['/ip4/10.0.0.1/tcp/7946'], incarnation: 0, status: 'alive' }],
     digest: [
-      ['payments-api', 42, A],
       ['ledger', 7, C],
+      ['payments-api', 42, A],
     ],
+    session: 2 ** 32 - 1,
+    part: 1,
+    parts: 3,
+    after: 'auth',
+    through: 'payments-api',
   },
-  { v: 1, type: 'sync-req', from: A, join: false, members: [], digest: [] },
+  { v: 1, type: 'sync-req', from: A, join: false, members: [], digest: [], session: 0, part: 0, parts: 1, after: '', through: null },
   {
     v: 1,
     type: 'sync-res',
@@ -72,6 +78,9 @@ const samples: WireMessage[] = [
     members: [{ ...member, status: 'dead' }],
     records: [record, halfOpen],
     want: ['ledger', 'search-api'],
+    session: 7,
+    part: 2,
+    messages: 4096,
   },
 ]
 
@@ -101,7 +110,17 @@ describe('encodeMessage / decodeMessage', () => {
       v: 1,
       type: 'delta',
       from: id,
-      records: [{ ...record, name: 'n'.repeat(128), reason: 'r'.repeat(256), origin: id, vclock: { [id]: Number.MAX_SAFE_INTEGER } }],
+      records: [
+        {
+          ...record,
+          name: 'n'.repeat(128),
+          reason: 'r'.repeat(256),
+          origin: id,
+          lamport: Number.MAX_SAFE_INTEGER,
+          openCount: MAX_OPEN_COUNT,
+          vclock: { [id]: Number.MAX_SAFE_INTEGER },
+        },
+      ],
     }
     expect(decodeMessage(encodeMessage(msg))).toEqual(msg)
   })
@@ -206,32 +225,36 @@ describe('prototype pollution', () => {
 
 // ---- arbitraries for the round-trip property
 
+const printable = fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c))
 const arbId = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 64, unit: 'binary' }),
+  fc.string({ minLength: 1, maxLength: 64, unit: printable }),
   fc.constantFrom(A, B, C, '__proto__', 'constructor', 'prototype'),
 )
-const arbName = fc.string({ minLength: 1, maxLength: 64, unit: 'binary' })
-const arbVClock = fc
-  .uniqueArray(fc.tuple(arbId, fc.maxSafeNat()), { selector: ([id]) => id, maxLength: 6 })
-  .map((entries) => {
+const nameChar = fc.constantFrom(...'abcXYZ019._-:/@'.split(''))
+const arbName = fc.string({ minLength: 1, maxLength: 64, unit: nameChar })
+/** A vector clock whose counters are at most `lamport`. */
+const arbVClock = (lamport: number) =>
+  fc.uniqueArray(fc.tuple(arbId, fc.nat({ max: lamport })), { selector: ([id]) => id, maxLength: 6 }).map((entries) => {
     const vc = Object.create(null) as Record<string, number>
     for (const [id, n] of entries) vc[id] = n
     return vc
   })
 const plain = (x: number): number => x + 0 // the wire has no -0
-const arbRecord: fc.Arbitrary<BreakerRecord> = fc.record({
-  name: arbName,
-  state: fc.constantFrom('closed' as const, 'open' as const, 'half-open' as const),
-  override: fc.constantFrom(null, 'forced-open' as const, 'forced-closed' as const),
-  cooldownMs: fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e12, noNaN: true })).map(plain),
-  openCount: fc.nat(),
-  prober: fc.option(arbId, { nil: null }),
-  reason: fc.string({ maxLength: 100, unit: 'binary' }),
-  origin: arbId,
-  lamport: fc.maxSafeNat(),
-  vclock: arbVClock,
-  wallTime: fc.double({ noNaN: true, noDefaultInfinity: true }).map(plain),
-})
+const arbRecord: fc.Arbitrary<BreakerRecord> = fc.maxSafeNat().chain((lamport) =>
+  fc.record({
+    name: arbName,
+    state: fc.constantFrom('closed' as const, 'open' as const, 'half-open' as const),
+    override: fc.constantFrom(null, 'forced-open' as const, 'forced-closed' as const),
+    cooldownMs: fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e12, noNaN: true })).map(plain),
+    openCount: fc.nat({ max: MAX_OPEN_COUNT }),
+    prober: fc.option(arbId, { nil: null }),
+    reason: fc.string({ maxLength: 100, unit: 'binary' }),
+    origin: arbId,
+    lamport: fc.constant(lamport),
+    vclock: arbVClock(lamport),
+    wallTime: fc.double({ noNaN: true, noDefaultInfinity: true }).map(plain),
+  }),
+)
 const arbMember: fc.Arbitrary<Member> = fc.record({
   id: arbId,
   name: fc.string({ maxLength: 64, unit: 'binary' }),
@@ -257,6 +280,11 @@ const arbMessage: fc.Arbitrary<WireMessage> = fc.oneof(
     join: fc.boolean(),
     members: fc.array(arbMember, { maxLength: 4 }),
     digest: fc.array(fc.tuple(arbName, fc.maxSafeNat(), arbId), { maxLength: 4 }),
+    session: fc.maxSafeNat(),
+    part: fc.constant(0),
+    parts: fc.integer({ min: 1, max: WIRE_LIMITS.maxSyncParts }),
+    after: fc.oneof(fc.constant(''), arbName),
+    through: fc.option(fc.oneof(fc.constant(''), arbName), { nil: null }),
   }),
   fc.record({
     v: fc.constant(1 as const),
@@ -265,5 +293,8 @@ const arbMessage: fc.Arbitrary<WireMessage> = fc.oneof(
     members: fc.array(arbMember, { maxLength: 4 }),
     records: fc.array(arbRecord, { maxLength: 4 }),
     want: fc.array(arbName, { maxLength: 4 }),
+    session: fc.maxSafeNat(),
+    part: fc.nat({ max: WIRE_LIMITS.maxSyncParts }),
+    messages: fc.integer({ min: 1, max: WIRE_LIMITS.maxSyncParts }),
   }),
 )

@@ -37,8 +37,23 @@ const pingReq: WireMessage = {
     { kind: 'record', record },
   ],
 }
-const syncReq: WireMessage = { v: 1, type: 'sync-req', from: A, join: true, members: [member], digest: [['payments-api', 42, A]] }
-const syncRes: WireMessage = { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger'] }
+const syncReq: WireMessage = {
+  v: 1,
+  type: 'sync-req',
+  from: A,
+  join: true,
+  members: [member],
+  digest: [['payments-api', 42, A]],
+  session: 1,
+  part: 0,
+  parts: 2,
+  after: '',
+  through: 'payments-api',
+}
+const syncRes: WireMessage = { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger'], session: 1, part: 0, messages: 1 }
+// positional indexes of the sync fields (layout.ts)
+const SREQ = { session: 7, part: 8, parts: 9, after: 10, through: 11 }
+const SRES = { session: 7, part: 8, messages: 9 }
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true })
 const extPackr = new Packr({ useRecords: false, moreTypes: true, structuredClone: true })
@@ -104,11 +119,15 @@ const cases: Case[] = [
   { name: 'node id as a number', input: () => bytes(delta, (raw) => (raw[2][1] = 7)), code: 'bad-field', field: 'ids[1]' },
   { name: 'from outside the id table', input: () => bytes(delta, (raw) => (raw[3] = 5)), code: 'bad-field', field: 'from' },
   { name: 'from as a string', input: () => bytes(delta, (raw) => (raw[3] = A)), code: 'bad-field', field: 'from' },
+  { name: 'node id with a space', input: () => bytes(delta, (raw) => (raw[2][0] = 'n 1')), code: 'bad-field', field: 'ids[0]' },
+  { name: 'node id with a control character', input: () => bytes(delta, (raw) => (raw[2][1] = 'n\u001b2')), code: 'bad-field', field: 'ids[1]' },
+  { name: 'node id outside ASCII', input: () => bytes(delta, (raw) => (raw[2][0] = 'nœud')), code: 'bad-field', field: 'ids[0]' },
   // records: counts and shapes
   { name: 'records not an array', input: () => bytes(delta, (raw) => (raw[4] = {})), code: 'forbidden-type', field: 'records' },
   {
     name: 'too many records',
-    input: () => bytes(delta, (raw) => (raw[4] = new Array(WIRE_LIMITS.maxRecordsPerMessage + 1).fill(raw[4][0]))),
+    // small records, so the message stays under maxMessageBytes
+    input: () => bytes(delta, (raw) => (raw[4] = new Array(WIRE_LIMITS.maxRecordsPerMessage + 1).fill(['x', 0, 0, 0, 0, null, '', 0, 0, [], 0]))),
     code: 'too-many',
     field: 'records',
   },
@@ -121,6 +140,10 @@ const cases: Case[] = [
   { name: 'name of 129 chars, 2 bytes each', input: () => rec((r) => (r[REC.name] = 'é'.repeat(129))), code: 'too-long', field: 'records[0].name' },
   { name: 'name as binary', input: () => rec((r) => (r[REC.name] = Buffer.from('payments'))), code: 'forbidden-type', field: 'records[0].name' },
   { name: 'name as nil', input: () => rec((r) => (r[REC.name] = null)), code: 'bad-field', field: 'records[0].name' },
+  { name: 'name with a space', input: () => rec((r) => (r[REC.name] = 'payments api')), code: 'bad-name', field: 'records[0].name' },
+  { name: 'name with a terminal escape', input: () => rec((r) => (r[REC.name] = 'pay\u001b[31m')), code: 'bad-name', field: 'records[0].name' },
+  { name: 'name with a bidi override', input: () => rec((r) => (r[REC.name] = 'pay\u202eipa')), code: 'bad-name', field: 'records[0].name' },
+  { name: 'name outside ASCII', input: () => rec((r) => (r[REC.name] = 'café')), code: 'bad-name', field: 'records[0].name' },
   { name: 'state code 3', input: () => rec((r) => (r[REC.state] = 3)), code: 'bad-field', field: 'records[0].state' },
   { name: 'state as a string', input: () => rec((r) => (r[REC.state] = 'open')), code: 'bad-field', field: 'records[0].state' },
   { name: 'override code 3', input: () => rec((r) => (r[REC.override] = 3)), code: 'bad-field', field: 'records[0].override' },
@@ -130,6 +153,7 @@ const cases: Case[] = [
   { name: 'negative cooldown', input: () => rec((r) => (r[REC.cooldownMs] = -0.5)), code: 'bad-field', field: 'records[0].cooldownMs' },
   { name: 'negative openCount', input: () => rec((r) => (r[REC.openCount] = -1)), code: 'bad-field', field: 'records[0].openCount' },
   { name: 'fractional openCount', input: () => rec((r) => (r[REC.openCount] = 1.5)), code: 'bad-field', field: 'records[0].openCount' },
+  { name: 'openCount above 2^32', input: () => rec((r) => (r[REC.openCount] = 2 ** 32 + 1)), code: 'bad-field', field: 'records[0].openCount' },
   { name: 'prober outside the id table', input: () => rec((r) => (r[REC.prober] = 99)), code: 'bad-field', field: 'records[0].prober' },
   { name: 'prober as a string', input: () => rec((r) => (r[REC.prober] = B)), code: 'bad-field', field: 'records[0].prober' },
   { name: 'reason of 257 chars', input: () => rec((r) => (r[REC.reason] = long(257))), code: 'too-long', field: 'records[0].reason' },
@@ -154,6 +178,8 @@ const cases: Case[] = [
   { name: 'vclock with an odd length', input: () => rec((r) => (r[REC.vclock] = [0, 1, 1])), code: 'bad-field', field: 'records[0].vclock' },
   { name: 'vclock naming a node twice', input: () => rec((r) => (r[REC.vclock] = [0, 1, 0, 2])), code: 'bad-field', field: 'records[0].vclock' },
   { name: 'vclock key outside the id table', input: () => rec((r) => (r[REC.vclock] = [7, 1])), code: 'bad-field', field: 'records[0].vclock' },
+  { name: 'vclock counter above the lamport', input: () => rec((r) => (r[REC.vclock] = [0, 43])), code: 'bad-field', field: 'records[0].vclock' },
+  { name: 'vclock counter at 2^53 − 1', input: () => rec((r) => (r[REC.vclock] = [0, Number.MAX_SAFE_INTEGER])), code: 'bad-field', field: 'records[0].vclock' },
   // updates (ping / ack / ping-req)
   { name: 'seq as a string', input: () => bytes(pingReq, (raw) => (raw[4] = '9')), code: 'bad-field', field: 'seq' },
   { name: 'target outside the id table', input: () => bytes(pingReq, (raw) => (raw[5] = 40)), code: 'bad-field', field: 'target' },
@@ -195,8 +221,25 @@ const cases: Case[] = [
   { name: 'digest name empty', input: () => bytes(syncReq, (raw) => (raw[6][0][0] = '')), code: 'bad-field', field: 'digest[0].name' },
   { name: 'digest negative lamport', input: () => bytes(syncReq, (raw) => (raw[6][0][1] = -1)), code: 'bad-field', field: 'digest[0].lamport' },
   { name: 'digest origin outside the id table', input: () => bytes(syncReq, (raw) => (raw[6][0][2] = 3)), code: 'bad-field', field: 'digest[0].origin' },
+  { name: 'digest name with a control character', input: () => bytes(syncReq, (raw) => (raw[6][0][0] = 'a\u0007')), code: 'bad-name', field: 'digest[0].name' },
+  // sync parts
+  { name: 'negative session', input: () => bytes(syncReq, (raw) => (raw[SREQ.session] = -1)), code: 'bad-field', field: 'session' },
+  { name: 'zero parts', input: () => bytes(syncReq, (raw) => (raw[SREQ.parts] = 0)), code: 'bad-field', field: 'parts' },
+  { name: 'too many parts', input: () => bytes(syncReq, (raw) => (raw[SREQ.parts] = WIRE_LIMITS.maxSyncParts + 1)), code: 'bad-field', field: 'parts' },
+  { name: 'part beyond the parts', input: () => bytes(syncReq, (raw) => (raw[SREQ.part] = 2)), code: 'bad-field', field: 'part' },
+  { name: 'range start as nil', input: () => bytes(syncReq, (raw) => (raw[SREQ.after] = null)), code: 'bad-field', field: 'after' },
+  { name: 'range start with a space', input: () => bytes(syncReq, (raw) => (raw[SREQ.after] = 'a b')), code: 'bad-name', field: 'after' },
+  { name: 'range end as a number', input: () => bytes(syncReq, (raw) => (raw[SREQ.through] = 5)), code: 'bad-field', field: 'through' },
+  { name: 'range end of 129 chars', input: () => bytes(syncReq, (raw) => (raw[SREQ.through] = long(129))), code: 'too-long', field: 'through' },
+  { name: 'sync-req without its range', input: () => bytes(syncReq, (raw) => raw.splice(SREQ.session)), code: 'bad-field' },
+  { name: 'answer of 0 messages', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = 0)), code: 'bad-field', field: 'messages' },
+  { name: 'answer of too many messages', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = WIRE_LIMITS.maxSyncParts + 1)), code: 'bad-field', field: 'messages' },
+  { name: 'messages as a boolean', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = true)), code: 'bad-field', field: 'messages' },
+  { name: 'fractional part in an answer', input: () => bytes(syncRes, (raw) => (raw[SRES.part] = 0.5)), code: 'bad-field', field: 'part' },
+  { name: 'sync-res without its part', input: () => bytes(syncRes, (raw) => raw.splice(SRES.session)), code: 'bad-field' },
   { name: 'want name empty', input: () => bytes(syncRes, (raw) => (raw[6] = ['ok', ''])), code: 'bad-field', field: 'want[1]' },
   { name: 'want name of 129 chars', input: () => bytes(syncRes, (raw) => (raw[6] = [long(129)])), code: 'too-long', field: 'want[0]' },
+  { name: 'want name with a newline', input: () => bytes(syncRes, (raw) => (raw[6] = ['ok', 'a\nb'])), code: 'bad-name', field: 'want[1]' },
   {
     name: 'too many wanted names',
     input: () => bytes(syncRes, (raw) => (raw[6] = new Array(WIRE_LIMITS.maxWantNames + 1).fill('a'))),

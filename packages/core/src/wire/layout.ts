@@ -13,14 +13,17 @@
  *
  * ```
  * envelope   [v, type, ids, from, ...body]   v = PROTOCOL_VERSION as a positive fixint,
- *                                            ids = [nodeId, ...] (each 1..maxIdLength),
+ *                                            ids = [nodeId, ...] (each 1..maxIdLength of
+ *                                            printable ASCII without spaces),
  *                                            from = index into ids
  * ping       [v, 1, ids, from, seq, updates]
  * ack        [v, 2, ids, from, seq, updates]
  * ping-req   [v, 3, ids, from, seq, target, updates]        target = index into ids
  * delta      [v, 4, ids, from, records]
- * sync-req   [v, 5, ids, from, join, members, digest]       join = bool
- * sync-res   [v, 6, ids, from, members, records, want]      want = [name, ...]
+ * sync-req   [v, 5, ids, from, join, members, digest,      join = bool
+ *             session, part, parts, after, through]         after = name or '', through = name, '' or nil
+ * sync-res   [v, 6, ids, from, members, records, want,     want = [name, ...]
+ *             session, part, messages]                      messages = answer messages for that part
  *
  * update     [0, member] | [1, record]
  * member     [id, name, addrs, incarnation, status]         id = index; addrs = [string, ...]
@@ -33,13 +36,24 @@
  * digest     [[name, lamport, origin], ...]                 origin = index
  * ```
  *
+ * Every breaker name (record, digest, want, sync range) matches
+ * `BREAKER_NAME_PATTERN`; every vector-clock counter is at most its record's
+ * lamport; `openCount` is at most `MAX_OPEN_COUNT`.
+ *
  * Any later version must keep the envelope's first element a positive fixint
  * version, so that older nodes answer `unsupported-version`.
+ *
+ * Changes within protocol version 1 (before any release): sync-req gained
+ * `session, part, parts, after, through` (paged push-pull) and sync-res
+ * `session, part, messages`. The envelope lengths changed with them (7 → 12 and
+ * 7 → 10), so a node built before the change and one built after refuse each
+ * other's sync messages as `bad-field` (counted, never misread) while SWIM and
+ * deltas still pass; run one build per fleet.
  */
 export const LAYOUT = {
   typeCode: { ping: 1, ack: 2, 'ping-req': 3, delta: 4, 'sync-req': 5, 'sync-res': 6 },
   /** Array length of each envelope, by type code. */
-  envelopeLength: [0, 6, 6, 7, 5, 7, 7],
+  envelopeLength: [0, 6, 6, 7, 5, 12, 10],
   updateKind: { member: 0, record: 1 },
   memberLength: 5,
   recordLength: 11,

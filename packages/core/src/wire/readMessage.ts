@@ -1,6 +1,8 @@
 import type { VClock } from '../clock/VectorClock.js'
 import type { Member, MemberStatus } from '../membership/Member.js'
 import type { BreakerRecord, BreakerState, Override } from '../table/BreakerRecord.js'
+import { MAX_OPEN_COUNT } from '../table/BreakerRecord.js'
+import { BREAKER_NAME_PATTERN } from '../table/assertBreakerName.js'
 import { Fault } from './Fault.js'
 import { LAYOUT } from './layout.js'
 import {
@@ -13,6 +15,9 @@ import {
 import type { MsgpackReader } from './MsgpackReader.js'
 
 const L = WIRE_LIMITS
+
+/** A node id on the wire: printable ASCII without spaces (libp2p peer ids are base58 or base32). */
+const NODE_ID_PATTERN = /^[\x21-\x7e]+$/
 
 /**
  * Read and validate one message in the positional layout of `layout.ts`.
@@ -58,25 +63,32 @@ export function readMessage(r: MsgpackReader): WireMessage {
       }
     case LAYOUT.typeCode.delta:
       return { v: 1, type: 'delta', from, records: readRecords(r, ids) }
-    case LAYOUT.typeCode['sync-req']:
-      return {
-        v: 1,
-        type: 'sync-req',
-        from,
-        join: r.bool('join'),
-        members: readMembers(r, ids),
-        digest: readDigest(r, ids),
-      }
-    default:
+    case LAYOUT.typeCode['sync-req']: {
+      const join = r.bool('join')
+      const members = readMembers(r, ids)
+      const digest = readDigest(r, ids)
+      const session = r.uint('session')
+      const part = r.uint('part')
+      const parts = r.uint('parts')
+      if (parts < 1 || parts > L.maxSyncParts) throw new Fault('bad-field', 'parts', `expected 1..${L.maxSyncParts} parts, got ${parts}`)
+      if (part >= parts) throw new Fault('bad-field', 'part', `part ${part} of ${parts}`)
+      const after = readBound(r, 'after')
+      const through = r.nil() ? null : readBound(r, 'through')
+      return { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
+    }
+    default: {
       // LAYOUT.typeCode['sync-res'], the only code left
-      return {
-        v: 1,
-        type: 'sync-res',
-        from,
-        members: readMembers(r, ids),
-        records: readRecords(r, ids),
-        want: readNames(r, 'want', L.maxWantNames),
+      const members = readMembers(r, ids)
+      const records = readRecords(r, ids)
+      const want = readNames(r, 'want', L.maxWantNames)
+      const session = r.uint('session')
+      const part = r.uint('part')
+      const messages = r.uint('messages')
+      if (messages < 1 || messages > L.maxSyncParts) {
+        throw new Fault('bad-field', 'messages', `expected 1..${L.maxSyncParts} messages, got ${messages}`)
       }
+      return { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
+    }
   }
 }
 
@@ -85,7 +97,9 @@ function readIds(r: MsgpackReader): string[] {
   const ids = new Array<string>(n)
   for (let i = 0; i < n; i++) {
     try {
-      ids[i] = r.string('', 1, L.maxIdLength, true)
+      const id = r.string('', 1, L.maxIdLength, true)
+      if (!NODE_ID_PATTERN.test(id)) throw new Fault('bad-field', '', 'a node id is printable ASCII without spaces')
+      ids[i] = id
     } catch (e) {
       throw Fault.within(e, `ids[${i}]`)
     }
@@ -149,20 +163,20 @@ function readRecords(r: MsgpackReader, ids: readonly string[]): BreakerRecord[] 
 
 function readRecord(r: MsgpackReader, ids: readonly string[]): BreakerRecord {
   r.tuple('', LAYOUT.recordLength, 'a record')
-  // property values are evaluated in source order, which is the wire order
-  return {
-    name: r.string('name', 1, L.maxNameLength, true),
-    state: readState(r),
-    override: readOverride(r),
-    cooldownMs: nonNegative(r, 'cooldownMs'),
-    openCount: r.uint('openCount'),
-    prober: r.nil() ? null : idRef(r, ids, 'prober'),
-    reason: r.string('reason', 0, L.maxReasonLength, true),
-    origin: idRef(r, ids, 'origin'),
-    lamport: r.uint('lamport'),
-    vclock: readVClock(r, ids),
-    wallTime: finite(r, 'wallTime'),
-  }
+  // read in wire order
+  const name = readName(r, 'name')
+  const state = readState(r)
+  const override = readOverride(r)
+  const cooldownMs = nonNegative(r, 'cooldownMs')
+  const openCount = r.uint('openCount')
+  if (openCount > MAX_OPEN_COUNT) throw new Fault('bad-field', 'openCount', `${openCount} is above ${MAX_OPEN_COUNT}`)
+  const prober = r.nil() ? null : idRef(r, ids, 'prober')
+  const reason = r.string('reason', 0, L.maxReasonLength, true)
+  const origin = idRef(r, ids, 'origin')
+  const lamport = r.uint('lamport')
+  const vclock = readVClock(r, ids, lamport)
+  const wallTime = finite(r, 'wallTime')
+  return { name, state, override, cooldownMs, openCount, prober, reason, origin, lamport, vclock, wallTime }
 }
 
 function readState(r: MsgpackReader): BreakerState {
@@ -181,7 +195,8 @@ function readOverride(r: MsgpackReader): Override {
   throw new Fault('bad-field', 'override', `unknown override code ${c}`)
 }
 
-function readVClock(r: MsgpackReader, ids: readonly string[]): VClock {
+/** A vector clock whose counters are at most `lamport`, the record's timestamp (see `BreakerRecord.vclock`). */
+function readVClock(r: MsgpackReader, ids: readonly string[], lamport: number): VClock {
   const n = r.array('vclock', 0xffff_ffff)
   if (n > 2 * L.maxVClockEntries) {
     throw new Fault('too-many', 'vclock', `${Math.ceil(n / 2)} entries, at most ${L.maxVClockEntries}`)
@@ -191,6 +206,7 @@ function readVClock(r: MsgpackReader, ids: readonly string[]): VClock {
   for (let i = 0; i < n; i += 2) {
     const id = idRef(r, ids, 'vclock')
     const c = r.uint('vclock')
+    if (c > lamport) throw new Fault('bad-field', 'vclock', `counter ${c} of ${JSON.stringify(id)} is above the record's lamport ${lamport}`)
     if (out[id] !== undefined) throw new Fault('bad-field', 'vclock', `node id ${JSON.stringify(id)} appears twice`)
     out[id] = c
   }
@@ -249,7 +265,7 @@ function readDigest(r: MsgpackReader, ids: readonly string[]): DigestEntry[] {
   for (let i = 0; i < n; i++) {
     try {
       r.tuple('', LAYOUT.digestEntryLength, 'a digest entry [name, lamport, origin]')
-      const name = r.string('name', 1, L.maxNameLength, true)
+      const name = readName(r, 'name')
       const lamport = r.uint('lamport')
       out[i] = [name, lamport, idRef(r, ids, 'origin')]
     } catch (e) {
@@ -264,12 +280,30 @@ function readNames(r: MsgpackReader, field: string, max: number): string[] {
   const out = new Array<string>(n)
   for (let i = 0; i < n; i++) {
     try {
-      out[i] = r.string('', 1, L.maxNameLength, true)
+      out[i] = readName(r, '')
     } catch (e) {
       throw Fault.within(e, `${field}[${i}]`)
     }
   }
   return out
+}
+
+/** A sync range bound: '' or a breaker name. */
+function readBound(r: MsgpackReader, field: string): string {
+  const s = r.string(field, 0, L.maxNameLength, true)
+  if (s !== '' && !BREAKER_NAME_PATTERN.test(s)) {
+    throw new Fault('bad-name', field, 'a range bound is empty or a breaker name')
+  }
+  return s
+}
+
+/** A breaker name: 1..maxNameLength characters of `BREAKER_NAME_PATTERN` (`bad-name` otherwise). */
+function readName(r: MsgpackReader, field: string): string {
+  const name = r.string(field, 1, L.maxNameLength, true)
+  if (!BREAKER_NAME_PATTERN.test(name)) {
+    throw new Fault('bad-name', field, 'a breaker name is letters, digits and . _ - : / @ only')
+  }
+  return name
 }
 
 function nonNegative(r: MsgpackReader, field: string): number {

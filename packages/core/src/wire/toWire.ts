@@ -24,7 +24,20 @@ export function toWire(msg: WireMessage): unknown[] {
     case 'delta':
       return [v, LAYOUT.typeCode.delta, ids.list, from, records(msg.records, ids)]
     case 'sync-req':
-      return [v, LAYOUT.typeCode['sync-req'], ids.list, from, msg.join, members(msg.members, ids), digest(msg.digest, ids)]
+      return [
+        v,
+        LAYOUT.typeCode['sync-req'],
+        ids.list,
+        from,
+        msg.join,
+        members(msg.members, ids),
+        digest(msg.digest, ids),
+        msg.session,
+        msg.part,
+        msg.parts,
+        msg.after,
+        msg.through,
+      ]
     case 'sync-res':
       return [
         v,
@@ -34,6 +47,9 @@ export function toWire(msg: WireMessage): unknown[] {
         members(msg.members, ids),
         records(msg.records, ids),
         msg.want.slice(),
+        msg.session,
+        msg.part,
+        msg.messages,
       ]
     default:
       throw new TypeError(`cannot encode message of unknown type ${JSON.stringify((msg as { type?: unknown }).type)}`)

@@ -196,6 +196,65 @@ export function createAdminMetrics(target: AdminTarget, options: AdminMetricsOpt
     },
   })
 
+  new Gauge({
+    name: 'breaker_mesh_table_records',
+    help: 'Records in this node\'s replicated breaker table (bounded by maxRecords).',
+    registers,
+    collect() {
+      this.set(snapshot().stats.table.records)
+    },
+  })
+
+  new Counter({
+    name: 'breaker_mesh_table_removed_total',
+    help: 'Records removed from the table, by why: evicted (to make room for a new name) or collected (unused for the record TTL).',
+    labelNames: ['why'] as const,
+    registers,
+    collect() {
+      this.reset()
+      const t = snapshot().stats.table
+      this.inc({ why: 'evicted' }, t.evicted)
+      this.inc({ why: 'collected' }, t.collected)
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_lamport_clock',
+    help: 'This node\'s Lamport clock. It grows by one per write fleet-wide; a jump means a peer pushed it (bounded by maxClockLeap).',
+    registers,
+    collect() {
+      this.set(snapshot().stats.table.lamport)
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_local_only_breakers',
+    help: 'Breakers running on this node alone because the fleet table is full.',
+    registers,
+    collect() {
+      this.set(snapshot().stats.localOnly.breakers)
+    },
+  })
+
+  new Counter({
+    name: 'breaker_mesh_local_only_writes_total',
+    help: 'Breaker changes that could not be written to the full fleet table.',
+    registers,
+    collect() {
+      this.reset()
+      this.inc(snapshot().stats.localOnly.writes)
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_members_unconfirmed',
+    help: 'Members heard of from others but not yet heard from (not probed, not ranked as prober).',
+    registers,
+    collect() {
+      this.set(snapshot().stats.unconfirmedMembers)
+    },
+  })
+
   new Counter({
     name: 'breaker_mesh_connections_refused_total',
     help:

@@ -44,6 +44,9 @@ function fakeTarget() {
     refused: { 'fleet-key': 3 },
     receiveBufferBytes: 0,
     receiveBufferHighWaterBytes: 0,
+    table: { records: 1, evicted: 0, collected: 0, lamport: 7 },
+    localOnly: { breakers: 0, writes: 0 },
+    unconfirmedMembers: 0,
     lastPropagationAgeMs: 12,
   }
   let ready = false

@@ -267,6 +267,8 @@ function asClientError(err: unknown): unknown {
   if (!(err instanceof Error)) return err
   const code = (err as { code?: unknown }).code
   if (typeof code === 'string' && code.startsWith('ERR_INVALID')) return new HttpError(400, code, err.message)
+  // Every record is an override or a breaker in use: nothing to evict for a new name.
+  if (code === 'ERR_TABLE_FULL') return new HttpError(507, code, err.message)
   if (err instanceof RangeError || err instanceof TypeError) return new HttpError(400, 'ERR_INVALID_ARGUMENT', err.message)
   return err
 }

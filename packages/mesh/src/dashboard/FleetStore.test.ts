@@ -116,6 +116,9 @@ describe('FleetStore', () => {
       refused: {},
       receiveBufferBytes: 0,
       receiveBufferHighWaterBytes: 0,
+      table: { records: 1, evicted: 0, collected: 0, lamport: 7 },
+      localOnly: { breakers: 0, writes: 0 },
+      unconfirmedMembers: 0,
       lastPropagationAgeMs: null,
     })
     store.applyStats(stats(0, 0), 0)

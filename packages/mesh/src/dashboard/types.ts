@@ -10,7 +10,7 @@ export type { MeshEvent, MeshStats }
 type ViewMember = MeshView['members'][number]
 type ViewBreaker = MeshView['breakers'][number]
 
-export type DashMember = Omit<ViewMember, 'statusAgeMs' | 'via'> & Partial<Pick<ViewMember, 'statusAgeMs' | 'via'>>
+export type DashMember = Omit<ViewMember, 'statusAgeMs' | 'via' | 'confirmed'> & Partial<Pick<ViewMember, 'statusAgeMs' | 'via' | 'confirmed'>>
 
 /** How many fresh opinions see a breaker failing (per-node opinions, when the node reports them). */
 export interface FleetVerdict {
@@ -29,7 +29,7 @@ export interface Opinion {
   ageMs: number
 }
 
-export type DashBreaker = Omit<ViewBreaker, 'wallTime' | 'concurrent'> &
+export type DashBreaker = Omit<ViewBreaker, 'wallTime' | 'concurrent' | 'localOnly'> &
   Partial<Pick<ViewBreaker, 'wallTime' | 'concurrent'>> & {
     /** How the fleet decides this breaker (per-node opinions). */
     decision?: 'any' | 'quorum' | 'aggregate'

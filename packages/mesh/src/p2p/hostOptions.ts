@@ -3,6 +3,7 @@
  * what moving it costs.
  */
 import { isIPv4, isIPv6 } from 'node:net'
+import { WIRE_LIMITS } from '@breaker-mesh/core'
 import { parseSeed, systemSeedLookup } from './seeds.js'
 import type { Seed, SeedLookup } from './seeds.js'
 import type { P2PHostOptions } from './P2PHost.js'
@@ -16,12 +17,12 @@ export const defaultP2PHostOptions = {
   seedRefreshMs: 5000,
   /**
    * Largest message (bytes) on every channel: one direct frame, one gossip
-   * payload. A full push-pull sync of a big table is the largest message. All
-   * nodes must agree: a receiver drops frames above its own limit. Higher
-   * lets bigger tables sync in one frame; each in-flight frame is buffered
-   * whole, so it also bounds the memory a peer can make us hold per stream.
+   * payload [the wire's own limit, `WIRE_LIMITS.maxMessageBytes`, 640 KiB:
+   * the largest legitimate message; push-pull is paged to stay under it].
+   * All nodes must agree: a receiver drops frames above its own limit. It
+   * also sizes the receive budgets (a peer may hold twice this unfinished).
    */
-  maxMessageBytes: 8 * 1024 * 1024,
+  maxMessageBytes: WIRE_LIMITS.maxMessageBytes,
   /**
    * ms a `send` may take in all: dial, protocol negotiation, write. SWIM's
    * probe timeout is shorter, so a late frame is useless anyway; longer only

@@ -1,0 +1,201 @@
+import type { Swim } from '../membership/Swim.js'
+import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { BreakerTable } from '../table/BreakerTable.js'
+import type { DeltaMessage, SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
+import { WIRE_LIMITS } from '../wire/messages.js'
+import { paginate } from '../wire/wireSize.js'
+import { answerParts, inRange, requestParts } from './syncParts.js'
+
+/** What push-pull needs from its node. */
+export interface SyncHost {
+  readonly id: NodeId
+  readonly table: BreakerTable
+  readonly swim: Swim
+  readonly maxRecordsPerDelta: number
+  send(to: NodeId, message: WireMessage, addrs: readonly string[]): void
+  /** Merge one remote record (counting refusals). */
+  merge(record: BreakerRecord): void
+  drop(reason: string, count?: number): void
+  addrsOf(id: NodeId): readonly string[]
+  random(): number
+}
+
+interface Session {
+  readonly session: number
+  readonly parts: number
+  /** Answer messages received per part. */
+  readonly received: Map<number, number>
+  /** Parts fully answered. */
+  done: number
+  readonly startedAt: number
+}
+
+/** A push-pull not completed within this time is forgotten (its answers still merge). */
+const SESSION_TIMEOUT_MS = 60_000
+
+/** Most push-pulls in progress (one per peer); past it the oldest is forgotten. */
+const MAX_SESSIONS = 1024
+
+/**
+ * Push-pull in parts (see `SyncRequestMessage`): the requester sends its
+ * members and its digest cut into name ranges, the responder answers each part
+ * on its own, and the requester counts a sync complete when every part got as
+ * many answer messages as they announce. At most one session per peer; answers are merged whatever
+ * their session (a record is a record), but only a complete session counts as
+ * a sync (`synced`, `onSynced`).
+ */
+/**
+ * Sync answer messages one peer may ask of this node: a burst of
+ * `ANSWER_BURST`, then `ANSWERS_PER_SECOND`. A full sync of a 10,000-breaker
+ * table is about a dozen messages, and an honest peer asks once per push-pull
+ * interval and on (re)connect; a peer that asks for the whole table in a loop
+ * (each request costs it a few bytes, each answer us up to `maxMessageBytes`)
+ * is dropped as `sync-rate` once its budget is spent.
+ */
+const ANSWER_BURST = 64
+const ANSWERS_PER_SECOND = 4
+/** Peers whose answer budget is remembered; the oldest is forgotten past this. */
+const MAX_ANSWER_BUDGETS = 4096
+
+export class FleetSync {
+  private readonly sessions = new Map<NodeId, Session>()
+  private readonly answerBudgets = new Map<NodeId, { tokens: number; at: number }>()
+  private nextSession: number
+  private completedOnce = false
+
+  constructor(private readonly host: SyncHost) {
+    this.nextSession = Math.floor(host.random() * 2 ** 32)
+  }
+
+  /** True once a push-pull completed (every part answered). */
+  get synced(): boolean {
+    return this.completedOnce
+  }
+
+  /** Start a push-pull with `to`: send every part of the request. */
+  request(to: NodeId, addrs: readonly string[], now: number): void {
+    const { host } = this
+    const session = this.nextSession
+    this.nextSession = (this.nextSession + 1) % 2 ** 32
+    const parts = requestParts(host.id, host.swim.sharedMembers(), host.table.digest())
+    if (parts.length > WIRE_LIMITS.maxSyncParts) {
+      host.drop('unsendable')
+      return
+    }
+    this.sessions.delete(to) // keep insertion order = start order
+    if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as NodeId)
+    this.sessions.set(to, { session, parts: parts.length, received: new Map(), done: 0, startedAt: now })
+    const join = !this.completedOnce
+    for (const [part, p] of parts.entries()) {
+      const message: SyncRequestMessage = {
+        v: 1,
+        type: 'sync-req',
+        from: host.id,
+        join,
+        members: p.members,
+        digest: p.digest,
+        session,
+        part,
+        parts: parts.length,
+        after: p.after,
+        through: p.through,
+      }
+      host.send(to, message, addrs)
+    }
+  }
+
+  /** Answer one part of a request that came from `sender` (the transport's peer, which the answer goes to). */
+  answer(message: SyncRequestMessage, sender: NodeId, now: number): void {
+    const { host } = this
+    host.swim.mergeMembers(message.members, now, sender)
+    const { entries, refused } = host.table.reachable(message.digest)
+    if (refused > 0) host.drop('clock-leap', refused)
+    const { after, through } = message
+    const within = (name: string): boolean => inRange(name, after, through)
+    const records = host.table.newerThan(entries, within)
+    const want = host.table.wants(entries.filter((e) => within(e[0])))
+    const members = message.part === 0 ? host.swim.sharedMembers() : []
+    const parts = answerParts(host.id, members, records, want)
+    if (parts.length > WIRE_LIMITS.maxSyncParts) {
+      host.drop('unsendable')
+      return
+    }
+    if (!this.spendAnswers(sender, parts.length, now)) {
+      host.drop('sync-rate')
+      return
+    }
+    const addrs = message.members.find((m) => m.id === sender)?.addrs ?? host.addrsOf(sender)
+    for (const p of parts) {
+      const answer: SyncResponseMessage = {
+        v: 1,
+        type: 'sync-res',
+        from: host.id,
+        members: p.members,
+        records: p.records,
+        want: p.want,
+        session: message.session,
+        part: message.part,
+        messages: parts.length,
+      }
+      host.send(sender, answer, addrs)
+    }
+  }
+
+  /** Take `n` answer messages from `peer`'s budget; false (nothing taken) if it has fewer. */
+  private spendAnswers(peer: NodeId, n: number, now: number): boolean {
+    let b = this.answerBudgets.get(peer)
+    if (b === undefined) {
+      if (this.answerBudgets.size >= MAX_ANSWER_BUDGETS) this.answerBudgets.delete(this.answerBudgets.keys().next().value as NodeId)
+      b = { tokens: ANSWER_BURST, at: now }
+      this.answerBudgets.set(peer, b)
+    } else {
+      b.tokens = Math.min(ANSWER_BURST, b.tokens + (Math.max(0, now - b.at) / 1000) * ANSWERS_PER_SECOND)
+      b.at = now
+    }
+    if (b.tokens < n) return false
+    b.tokens -= n
+    return true
+  }
+
+  /**
+   * One answer from `sender`: merge it, send back what it wants, and return
+   * true when it completes a push-pull this node started.
+   */
+  receiveAnswer(message: SyncResponseMessage, sender: NodeId, now: number): boolean {
+    const { host } = this
+    host.swim.mergeMembers(message.members, now, sender)
+    for (const record of message.records) host.merge(record)
+    if (message.want.length > 0) this.sendWanted(sender, message.want)
+    const session = this.sessions.get(sender)
+    if (session === undefined || session.session !== message.session || message.part >= session.parts) return false
+    const received = (session.received.get(message.part) ?? 0) + 1
+    session.received.set(message.part, received)
+    if (received === message.messages) session.done++
+    if (session.done < session.parts) return false
+    this.sessions.delete(sender)
+    this.completedOnce = true
+    return true
+  }
+
+  /** Forget sessions that never completed (lost answers, a peer that went away). */
+  expire(now: number): void {
+    for (const [peer, session] of this.sessions) {
+      if (now - session.startedAt < SESSION_TIMEOUT_MS) break // start order
+      this.sessions.delete(peer)
+    }
+  }
+
+  /** The records `to` asked for, as direct deltas that each fit one message. */
+  private sendWanted(to: NodeId, names: readonly string[]): void {
+    const { host } = this
+    const records: BreakerRecord[] = []
+    for (const name of names) {
+      const record = host.table.get(name)
+      if (record) records.push(record)
+    }
+    for (const page of paginate(records, (size, r) => size.addRecord(r), host.maxRecordsPerDelta)) {
+      const delta: DeltaMessage = { v: 1, type: 'delta', from: host.id, records: page }
+      host.send(to, delta, host.addrsOf(to))
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { Clock } from '../clock/Clock.js'
+import type { SwimConfig } from '../membership/SwimConfig.js'
+import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { FleetOptions } from './FleetOptions.js'
+
+/** Point-to-point channels (libp2p protocols) and the gossip topic. */
+export type Channel = 'swim' | 'sync' | 'gossip'
+
+/**
+ * What a FleetNode needs from the network. Both are fire-and-forget: a message
+ * may be lost, and the protocol copes (SWIM retries, push-pull repairs).
+ */
+export interface FleetTransport {
+  /** One message to one peer on the SWIM or sync channel; `addrs` are the peer's known addresses. */
+  send(to: NodeId, channel: 'swim' | 'sync', bytes: Uint8Array, addrs: readonly string[]): void
+  /** One message to the whole fleet on the records topic. */
+  publish(bytes: Uint8Array): void
+}
+
+/** A breaker's record changed at this node (a local write or a merged remote version). */
+export interface BreakerChange {
+  readonly name: string
+  readonly record: BreakerRecord
+  readonly previous: BreakerRecord | undefined
+  /** true if this node wrote it */
+  readonly local: boolean
+  /** true if the merge met a concurrent version (a conflict, resolved by Lamport LWW) */
+  readonly concurrent: boolean
+}
+
+export interface FleetNodeInit {
+  self: { id: NodeId; name: string; addrs: string[] }
+  /** Monotonic clock for every timer. */
+  clock: Clock
+  /** Wall clock, ms since the epoch: stamped on records for display only, never used to order. */
+  wallClock: () => number
+  transport: FleetTransport
+  swim: SwimConfig
+  options?: FleetOptions
+  random?: () => number
+  /**
+   * Whether `id` can be a member: the runtime passes a libp2p peer-id check.
+   * A member update naming anything else is dropped (`bad-member-id`).
+   * Default: every id.
+   */
+  isValidNodeId?: (id: NodeId) => boolean
+}
+
+/** Message counters for metrics. */
+export interface FleetCounters {
+  messagesIn: number
+  messagesOut: number
+  bytesIn: number
+  bytesOut: number
+  /**
+   * Dropped incoming messages, records and member updates, by reason: a
+   * `WireError` code (`bad-name`, `bad-field`, `too-large`, …), `wrong-channel`,
+   * `table-full`, `clock-leap`, `incarnation-leap`, `bad-member-id`,
+   * `member-cap`; and `unsendable` for a sync this node could not send.
+   */
+  dropped: Record<string, number>
+  /** Local transitions that could not be written to the table (full): the breaker stayed local-only. */
+  localOnlyWrites: number
+  /** Records collected after `recordTtlMs` unused (evictions to make room are `table.evicted`). */
+  recordsCollected: number
+  /** Errors thrown by `onBreakerChange` listeners (caught: they must not break a breaker call). */
+  listenerErrors: number
+}
