@@ -1,15 +1,18 @@
 import './polyfill.js'
 import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
 import type { BreakerChange, BreakerOptions, BreakerRecord, Member, MemberStatus, FleetOptions } from '@breaker-mesh/core'
-import { createP2PHost } from './p2p/P2PHost.js'
 import type { P2PHost } from './p2p/P2PHost.js'
 import { createLogger } from './log.js'
+import type { Logger } from './log.js'
+import { LocalHost } from './LocalHost.js'
 import { MeshBreaker } from './MeshBreaker.js'
+import { resolveCallPolicy } from './call/callOptions.js'
+import type { MeshBreakerOptions } from './call/callOptions.js'
 import { resolveMeshOptions } from './meshOptions.js'
 import type { ResolvedMeshOptions } from './meshOptions.js'
 import type { AdminTarget, MeshEvent, MeshOptions, MeshStats, MeshView } from './MeshApi.js'
 
-const log = createLogger('mesh')
+const defaultLog = createLogger('mesh')
 
 /** Options of `createMesh()` plus tuning for tests and benchmarks. */
 export interface CreateMeshOptions extends MeshOptions {
@@ -22,7 +25,8 @@ export interface CreateMeshOptions extends MeshOptions {
  * replicated breaker table. Create it with `createMesh()`.
  */
 export class Mesh implements AdminTarget {
-  private readonly breakers = new Map<string, MeshBreaker>()
+  private readonly breakers = new Map<string, MeshBreaker<unknown>>()
+  private readonly log: Logger
   private readonly listeners = new Set<(event: MeshEvent) => void>()
   private readonly inflight = new Set<Promise<unknown>>()
   private readonly timer: NodeJS.Timeout
@@ -39,6 +43,7 @@ export class Mesh implements AdminTarget {
     tickMs: number,
     reconnectMs: number,
   ) {
+    this.log = options.logger === undefined ? defaultLog : createLogger('mesh', { target: options.logger })
     this.timer = setInterval(() => this.guard('tick', () => this.node.tick()), tickMs)
     this.timer.unref()
     // Serf-style reconnect, seed half: while any member is dead (a partition may
@@ -64,16 +69,22 @@ export class Mesh implements AdminTarget {
 
   /**
    * The fleet-wide breaker `name` (1..128 chars), created with `options` on
-   * first use (later calls return the same breaker). Options are validated:
-   * a bad one throws a `RangeError` naming the field.
+   * first use (later calls return the same breaker). Options are the trip rules
+   * (`BreakerOptions`) plus the call policy (`isFailure`, `isResultFailure`,
+   * `isFailureStatus`, `timeoutMs`, `fallback`, `fallbackOnFailure`), all
+   * validated: a bad one throws a `RangeError` naming the field.
    */
-  breaker(name: string, options?: BreakerOptions): MeshBreaker {
+  breaker<F = never>(name: string, options?: MeshBreakerOptions<F>): MeshBreaker<F> {
     let breaker = this.breakers.get(name)
     if (!breaker) {
-      breaker = new MeshBreaker(this.node.breaker(name, options), () => performance.now())
+      const log = this.log
+      const onListenerError = (err: unknown): void => log.warn('breaker listener threw', { breaker: name, err: String(err) })
+      resolveCallPolicy(options) // a bad call policy throws before the fleet node registers the breaker
+      const created = new MeshBreaker<F>(this.node.breaker(name, options as BreakerOptions | undefined), () => performance.now(), options, onListenerError)
+      breaker = created as MeshBreaker<unknown>
       this.breakers.set(name, breaker)
     }
-    return breaker
+    return breaker as MeshBreaker<F>
   }
 
   /** This node's view of the fleet: the `inspect --json` shape. */
@@ -107,6 +118,7 @@ export class Mesh implements AdminTarget {
     return {
       breakers: this.node.table.snapshot().map((r) => {
         const counters = this.node.existingBreaker(r.name)?.counters
+        const calls = this.breakers.get(r.name)?.callStats()
         return {
           name: r.name,
           state: effectiveState(r),
@@ -114,6 +126,7 @@ export class Mesh implements AdminTarget {
           callsOk: counters?.callsOk ?? 0,
           callsFailed: counters?.callsFailed ?? 0,
           rejections: counters?.rejections ?? 0,
+          ...(calls === undefined ? {} : { timeouts: calls.timeouts, ignored: calls.ignored, durations: calls.durations }),
         }
       }),
       gossip: {
@@ -161,13 +174,14 @@ export class Mesh implements AdminTarget {
     // Let the `left` messages leave the socket before the connections close.
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 1000).unref())])
     await this.host.stop()
+    this.log.info('mesh stopped', { id: this.peerId })
   }
 
   /** @internal transport for the FleetNode */
   track(promise: Promise<unknown>): void {
     const p = promise.catch((err: unknown) => {
       this.sendFailures++
-      log.debug('send failed', { err: String(err) })
+      this.log.debug('send failed', { err: String(err) })
     })
     this.inflight.add(p)
     void p.finally(() => this.inflight.delete(p))
@@ -179,7 +193,7 @@ export class Mesh implements AdminTarget {
     const someoneDead = members.some((m) => m.status === 'dead')
     const alone = !members.some((m) => m.id !== this.peerId && (m.status === 'alive' || m.status === 'suspect'))
     if (someoneDead || alone) {
-      this.host.dialSeeds().catch((err: unknown) => log.debug('seed re-dial failed', { err: String(err) }))
+      this.host.dialSeeds().catch((err: unknown) => this.log.debug('seed re-dial failed', { err: String(err) }))
     }
   }
 
@@ -226,7 +240,7 @@ export class Mesh implements AdminTarget {
       // connection would otherwise linger, retransmitting with exponential
       // backoff, and deliver nothing for seconds after the network heals; closed,
       // the reconnect loop dials afresh and the first dial after the heal works.
-      this.host.hangUp(member.id).catch((err: unknown) => log.debug('hang up failed', { peer: member.id, err: String(err) }))
+      this.host.hangUp(member.id).catch((err: unknown) => this.log.debug('hang up failed', { peer: member.id, err: String(err) }))
     }
     this.emit({
       type: 'member',
@@ -244,7 +258,7 @@ export class Mesh implements AdminTarget {
       try {
         listener(event)
       } catch (err) {
-        log.warn('event listener threw', { err: String(err) })
+        this.log.warn('event listener threw', { err: String(err) })
       }
     }
   }
@@ -253,7 +267,7 @@ export class Mesh implements AdminTarget {
     try {
       fn()
     } catch (err) {
-      log.warn(`${what} failed`, { err: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+      this.log.warn(`${what} failed`, { err: err instanceof Error ? (err.stack ?? err.message) : String(err) })
     }
   }
 }
@@ -271,13 +285,9 @@ function effectiveState(record: BreakerRecord): BreakerRecord['state'] {
  */
 export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh> {
   const resolved = resolveMeshOptions(options)
+  const log = resolved.logger === undefined ? defaultLog : createLogger('mesh', { target: resolved.logger })
   const swim = resolveSwimConfig(resolved.profile)
-  const host = await createP2PHost({
-    fleet: resolved.fleet,
-    listen: resolved.listen,
-    seeds: resolved.join,
-    mdns: resolved.mdns,
-  })
+  const host = resolved.network ? await startNetworkHost(resolved) : new LocalHost()
   let mesh: Mesh | undefined
   const node = new FleetNode({
     self: { id: host.peerId, name: resolved.name, addrs: host.addrs() },
@@ -315,5 +325,17 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
     off()
     log.debug('joined', { seedsReached: reached.length, synced: node.synced })
   }
+  log.info('mesh started', { id: host.peerId, fleet: resolved.fleet, name: resolved.name, network: resolved.network, addrs: host.addrs() })
   return mesh
+}
+
+/** The libp2p host, imported on demand: local mode never loads libp2p. */
+async function startNetworkHost(resolved: ResolvedMeshOptions): Promise<P2PHost> {
+  const { createP2PHost } = await import('./p2p/P2PHost.js')
+  return createP2PHost({
+    fleet: resolved.fleet,
+    listen: resolved.listen,
+    seeds: resolved.join,
+    mdns: resolved.mdns,
+  })
 }

@@ -3,6 +3,8 @@
  * `inspect --json` / `GET /v1/view` contract of DESIGN.md: change it only with the design.
  */
 import type { BreakerState, Override, MemberStatus } from '@breaker-mesh/core'
+import type { DurationSnapshot } from './call/DurationHistogram.js'
+import type { HostLogger } from './log.js'
 
 export interface MeshView {
   node: { id: string; name: string; fleet: string; addrs: string[] }
@@ -58,6 +60,12 @@ export interface MeshStats {
     callsOk: number
     callsFailed: number
     rejections: number
+    /** Calls that hit their timeout (also in callsFailed); absent for a breaker this node never called. */
+    timeouts?: number
+    /** Calls let through uncounted (`isFailure` said no, or the caller aborted). */
+    ignored?: number
+    /** Durations of the calls that ran, for the call-duration histogram. */
+    durations?: DurationSnapshot
   }>
   gossip: {
     messagesIn: number
@@ -100,4 +108,16 @@ export interface MeshOptions {
   profile?: 'lan' | 'local'
   /** How long createMesh() waits for the first sync with a reachable seed before resolving anyway, ms [5000]. */
   joinTimeoutMs?: number
+  /**
+   * `false`: local mode, for application unit tests. The same API and breakers,
+   * no sockets, libp2p not even loaded; starts in a few ms. `join` must be empty;
+   * `listen` and `mdns` are ignored [true].
+   */
+  network?: boolean
+  /**
+   * Where the mesh logs (pino-shaped: `debug`/`info`/`warn`/`error(fields, msg)`).
+   * Default: warnings as JSON lines on stderr, debug with `BREAKER_MESH_DEBUG`;
+   * nothing is logged per call.
+   */
+  logger?: HostLogger
 }

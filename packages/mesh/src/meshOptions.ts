@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import { parseHostPort } from '@breaker-mesh/core'
 import type { MeshOptions } from './MeshApi.js'
+import type { HostLogger } from './log.js'
 
 export interface ResolvedMeshOptions {
   fleet: string
@@ -10,6 +11,9 @@ export interface ResolvedMeshOptions {
   mdns: boolean
   profile: 'lan' | 'local'
   joinTimeoutMs: number
+  /** false: local mode (no sockets, no libp2p). */
+  network: boolean
+  logger: HostLogger | undefined
 }
 
 const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -36,7 +40,18 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
   if (typeof joinTimeoutMs !== 'number' || !Number.isFinite(joinTimeoutMs) || joinTimeoutMs < 0) {
     throw new RangeError(`joinTimeoutMs must be a non-negative number of ms, got ${String(joinTimeoutMs)}`)
   }
+  const network = options.network ?? true
+  if (typeof network !== 'boolean') throw new RangeError(`network must be true or false, got ${String(network)}`)
+  if (!network && join.length > 0) {
+    throw new RangeError(`join must be empty with network: false (local mode has no peers), got ${JSON.stringify(join)}`)
+  }
+  const logger = options.logger
+  if (logger !== undefined && (logger === null || !['debug', 'info', 'warn', 'error'].every((m) => typeof (logger as unknown as Record<string, unknown>)[m] === 'function'))) {
+    throw new RangeError('logger must have debug, info, warn and error methods (pino-shaped: (fields, msg))')
+  }
   return {
+    network,
+    logger,
     fleet,
     name,
     listen: parseHostPort(options.listen ?? '0.0.0.0:7946', 'listen'),
