@@ -56,6 +56,8 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   private readonly policy: ResolvedCallPolicy
   /** No timeout by default: execute() without options takes the short path. */
   private readonly plain: boolean
+  /** The breaker has an `isResultFailure`. */
+  private readonly classifiesResults: boolean
   private readonly durations = new DurationHistogram()
   private timeouts = 0
   private ignored = 0
@@ -76,6 +78,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   ) {
     this.policy = resolveCallPolicy(options)
     this.plain = this.policy.timeoutMs === 0
+    this.classifiesResults = this.policy.isResultFailure !== undefined
     const isFailureStatus = this.policy.isFailureStatus
     this.responseFailure = (response) => response instanceof Response && isFailureStatus(response.status)
     this.stateEvents = new EventEmitter(onListenerError)
@@ -112,7 +115,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     if (options === undefined && this.plain) {
       const started = this.now()
       if (!this.handle.tryAcquireAt(started)) return this.refuse(started, this.policy) as Promise<Alt>
-      return this.run(fn, started, UNBOUNDED, this.policy)
+      return this.runPlain(fn, started)
     }
     return this.executeWith(fn, options) as Promise<T | F | Alt>
   }
@@ -146,6 +149,23 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     if (!this.handle.tryAcquireAt(started)) return this.refuse(started, policy)
     if (policy.timeoutMs > 0) return new GuardedCall(this, fn, started, policy, signal).promise
     return this.run(fn, started, signal === undefined ? UNBOUNDED : { signal }, policy)
+  }
+
+  /** The hot path: no options, no timeout. The success branch is spelled out (no call into settleValue). */
+  private async runPlain<T>(fn: (context: CallContext) => PromiseLike<T> | T, started: number): Promise<T> {
+    let result: T
+    try {
+      result = await fn(UNBOUNDED)
+    } catch (error) {
+      return this.settleError(error, started, NEVER_ABORTED, this.policy) as T
+    }
+    if (this.classifiesResults) return this.settleValue(result, started, NEVER_ABORTED, this.policy) as T
+    const ended = this.now()
+    const duration = ended - started
+    this.handle.recordAt(true, duration, ended)
+    this.durations.observe(duration)
+    if (this.successEvents.active) this.successEvents.emit({ breaker: this.handle.name, duration })
+    return result
   }
 
   private async run<T>(fn: (context: CallContext) => PromiseLike<T> | T, started: number, context: CallContext, policy: ResolvedCallPolicy): Promise<T> {
