@@ -115,17 +115,24 @@ export class Mesh implements AdminTarget {
 
   stats(): MeshStats {
     const c = this.node.counters
+    const records = this.node.table.snapshot()
+    // Breakers in the table, then those used here that never changed state (no record yet).
+    const names = [...records.map((r) => r.name), ...[...this.breakers.keys()].filter((n) => !this.node.table.get(n))]
     return {
-      breakers: this.node.table.snapshot().map((r) => {
-        const counters = this.node.existingBreaker(r.name)?.counters
-        const calls = this.breakers.get(r.name)?.callStats()
+      breakers: names.map((name) => {
+        const record = this.node.table.get(name)
+        const handle = this.node.existingBreaker(name)
+        const counters = handle?.counters
+        const calls = this.breakers.get(name)?.callStats()
         return {
-          name: r.name,
-          state: effectiveState(r),
+          name,
+          state: record ? effectiveState(record) : (handle?.state ?? 'closed'),
+          override: record?.override ?? null,
           transitions: counters?.transitions ?? 0,
           callsOk: counters?.callsOk ?? 0,
           callsFailed: counters?.callsFailed ?? 0,
           rejections: counters?.rejections ?? 0,
+          window: this.node.localTotals(name),
           ...(calls === undefined ? {} : { timeouts: calls.timeouts, ignored: calls.ignored, durations: calls.durations }),
         }
       }),

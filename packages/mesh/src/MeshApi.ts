@@ -60,6 +60,10 @@ export interface MeshStats {
     callsOk: number
     callsFailed: number
     rejections: number
+    /** Operator override in force (absent: none known). */
+    override?: Override
+    /** This node's current window: calls, failures and slow calls in it. */
+    window?: { calls: number; failures: number; slow: number }
     /** Calls that hit their timeout (also in callsFailed); absent for a breaker this node never called. */
     timeouts?: number
     /** Calls let through uncounted (`isFailure` said no, or the caller aborted). */

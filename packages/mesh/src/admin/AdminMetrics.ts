@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { AdminTarget, MeshStats, MeshView } from '../MeshApi.js'
+import { registerBreakerMetrics } from './breakerMetrics.js'
 
 /** The Prometheus side of the admin server: one registry per server. */
 export interface AdminMetrics {
@@ -36,12 +37,12 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
 
   new Gauge({
     name: 'breaker_mesh_breaker_state',
-    help: 'Breaker state in this node\'s replicated table: 1 for the current state, 0 for the others.',
+    help: 'Breaker state on this node, overrides applied (see breaker_mesh_breaker_override): 1 for the current state, 0 for the others.',
     labelNames: ['breaker', 'state'] as const,
     registers,
     collect() {
       this.reset()
-      for (const breaker of snapshot().view.breakers) {
+      for (const breaker of snapshot().stats.breakers) {
         for (const state of BREAKER_STATES) this.set({ breaker: breaker.name, state }, breaker.state === state ? 1 : 0)
       }
     },
@@ -68,6 +69,7 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
       for (const b of snapshot().stats.breakers) {
         this.inc({ breaker: b.name, result: 'ok' }, b.callsOk)
         this.inc({ breaker: b.name, result: 'failure' }, b.callsFailed)
+        if (b.ignored !== undefined) this.inc({ breaker: b.name, result: 'ignored' }, b.ignored)
       }
     },
   })
@@ -144,15 +146,17 @@ export function createAdminMetrics(target: AdminTarget, options: { processMetric
   })
 
   new Gauge({
-    name: 'breaker_mesh_propagation_age_ms',
+    name: 'breaker_mesh_propagation_age_seconds',
     help:
-      'Age in ms of the most recently applied remote record (origin wall clock vs ours: ' +
-      'display only, skewed clocks distort it). NaN until a remote record arrives.',
+      'Age in seconds of the most recently applied remote record when it arrived (origin wall clock vs ours: ' +
+      'skewed clocks distort it). 0 until a remote record arrives.',
     registers,
     collect() {
-      this.set(snapshot().stats.lastPropagationAgeMs ?? Number.NaN)
+      this.set((snapshot().stats.lastPropagationAgeMs ?? 0) / 1000)
     },
   })
+
+  registerBreakerMetrics(registry, () => snapshot().stats, () => snapshot().view)
 
   if (options.processMetrics) collectDefaultMetrics({ register: registry })
 
