@@ -206,11 +206,11 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     const counted = !signal.aborted && (classify === undefined || judge(classify, error, true))
     if (!counted) {
       this.ignore()
-      if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: false, reason: { error } })
+      if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: false, reason: { error: error as Error } })
       throw error
     }
     this.handle.recordAt(false, duration, ended)
-    if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: true, reason: { error } })
+    if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: true, reason: { error: error as Error } })
     if (policy.fallbackOnFailure && policy.fallback !== undefined) return policy.fallback(error, { breaker: this.name, cause: 'failure' })
     throw error
   }
@@ -223,7 +223,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     this.timeouts++
     this.handle.recordAt(false, duration, ended)
     if (this.timeoutEvents.active) this.timeoutEvents.emit({ breaker: this.name, timeoutMs: error.timeoutMs, error })
-    if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: true, reason: { error } })
+    if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: true, reason: { error: error as Error } })
     if (policy.fallbackOnFailure && policy.fallback !== undefined) return policy.fallback(error, { breaker: this.name, cause: 'timeout' })
     throw error
   }
@@ -233,7 +233,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     const duration = this.now() - started
     this.durations.observe(duration)
     this.ignore()
-    if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: false, reason: { error: reason } })
+    if (this.failureEvents.active) this.failureEvents.emit({ breaker: this.name, duration, handled: false, reason: { error: reason as Error } })
   }
 
   private ignore(): void {

@@ -35,8 +35,11 @@ export interface CallFailureEvent {
    * timeout); false: let through uncounted (`isFailure` said no, or the caller aborted).
    */
   readonly handled: boolean
-  /** The error, or the resolved value `isResultFailure` called a failure. */
-  readonly reason: { readonly error: unknown } | { readonly value: unknown }
+  /**
+   * The error, or the resolved value `isResultFailure` called a failure. Typed
+   * `Error` as in cockatiel's `IFailureEvent`; a thrown non-Error value arrives as it was thrown.
+   */
+  readonly reason: { readonly error: Error } | { readonly value: unknown }
 }
 
 /** A call the breaker refused without calling `fn`. */

@@ -38,14 +38,15 @@ export interface OpossumCircuit {
 /**
  * Sync `circuit` with the fleet breaker `name` (default: the circuit's name)
  * of `mesh`. `options` create the fleet breaker if it does not exist yet
- * (default `cooldownMs`: the circuit's `resetTimeout`); its `halfOpenMaxCalls`
+ * (default `cooldownMs`: the circuit's `resetTimeout`, less up to 20 ms); its `halfOpenMaxCalls`
  * must be 1, as opossum lets one trial call through. Returns a disposer that
  * unties them (the circuit's `shutdown()` does too).
  */
 export function syncOpossum(mesh: Mesh, circuit: OpossumCircuit, name: string = circuit?.name, options?: MeshBreakerOptions): Disposer {
   assertCircuit(circuit)
   const resetTimeout = circuit.options?.resetTimeout
-  const defaults = typeof resetTimeout === 'number' && resetTimeout > 0 ? { cooldownMs: resetTimeout } : {}
+  // A little under resetTimeout: opossum's timer may fire a millisecond early, and must find the fleet's cooldown over.
+  const defaults = typeof resetTimeout === 'number' && resetTimeout > 0 ? { cooldownMs: Math.max(1, resetTimeout - Math.min(20, resetTimeout / 10)) } : {}
   const breaker = mesh.breaker(name, { ...defaults, ...options })
   const handle = breaker.fleetHandle
   if (handle.local.options.halfOpenMaxCalls !== 1) {
