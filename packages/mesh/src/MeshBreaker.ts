@@ -12,6 +12,7 @@ import type {
   MeshBreakerEventName,
   MeshBreakerEvents,
 } from './call/breakerEvents.js'
+import { DeadlineQueue } from './call/DeadlineQueue.js'
 import { DurationHistogram } from './call/DurationHistogram.js'
 import type { DurationSnapshot } from './call/DurationHistogram.js'
 import { GuardedCall, NEVER_ABORTED } from './call/GuardedCall.js'
@@ -21,6 +22,9 @@ export type { BreakerStateEvent, MeshBreakerEvents }
 
 /** The context of a call with no timeout and no caller signal: shared, its signal never aborts. */
 const UNBOUNDED: CallContext = Object.freeze({ signal: NEVER_ABORTED })
+
+/** Deadline queues (one per timeout duration) kept while idle before empty ones are dropped. */
+const MAX_IDLE_QUEUES = 16
 
 /** Per-breaker call counters beside the fleet node's, for metrics. */
 export interface CallStats {
@@ -59,6 +63,8 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   /** The breaker has an `isResultFailure`. */
   private readonly classifiesResults: boolean
   private readonly durations = new DurationHistogram()
+  /** One deadline queue (one timer) per timeout duration in use. */
+  private readonly deadlines = new Map<number, DeadlineQueue>()
   private timeouts = 0
   private ignored = 0
   private messageKey = ''
@@ -138,6 +144,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   private executeWith(fn: (context: CallContext) => unknown, options: AbortSignal | ExecuteOptions<unknown> | undefined): Promise<unknown> {
     let policy = this.policy
     let signal: AbortSignal | undefined
+    // cockatiel's calling convention: execute(fn, signal).
     if (options instanceof AbortSignal) signal = options
     else if (options !== undefined) {
       policy = resolveExecuteOptions(this.policy, options)
@@ -147,7 +154,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     if (signal?.aborted === true) return Promise.reject(signal.reason)
     const started = this.now()
     if (!this.handle.tryAcquireAt(started)) return this.refuse(started, policy)
-    if (policy.timeoutMs > 0) return new GuardedCall(this, fn, started, policy, signal).promise
+    if (policy.timeoutMs > 0) return new GuardedCall(this, fn, started, policy, signal, this.deadlineQueue(policy.timeoutMs)).promise
     return this.run(fn, started, signal === undefined ? UNBOUNDED : { signal }, policy)
   }
 
@@ -166,6 +173,17 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     this.durations.observe(duration)
     if (this.successEvents.active) this.successEvents.emit({ breaker: this.handle.name, duration })
     return result
+  }
+
+  private deadlineQueue(timeoutMs: number): DeadlineQueue {
+    let queue = this.deadlines.get(timeoutMs)
+    if (queue === undefined) {
+      // Per-call timeouts may all differ (a remaining request budget): keep the idle queues bounded.
+      if (this.deadlines.size >= MAX_IDLE_QUEUES) for (const [ms, q] of this.deadlines) if (q.size === 0) this.deadlines.delete(ms)
+      queue = new DeadlineQueue(this.now)
+      this.deadlines.set(timeoutMs, queue)
+    }
+    return queue
   }
 
   private async run<T>(fn: (context: CallContext) => PromiseLike<T> | T, started: number, context: CallContext, policy: ResolvedCallPolicy): Promise<T> {

@@ -2,10 +2,10 @@
  * A MeshBreaker as a policy inside the real cockatiel (3.x): wrap() with retry
  * and timeout, its onSuccess/onFailure, and cockatiel's cancellation signal.
  */
-import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, handleAll, retry, timeout, wrap } from 'cockatiel'
+import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, bulkhead, handleAll, retry, timeout, wrap } from 'cockatiel'
 import type { IPolicy } from 'cockatiel'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BreakerOpenError } from '@breaker-mesh/core'
+import { BreakerOpenError, BreakerTimeoutError } from '@breaker-mesh/core'
 import { createMesh } from '../Mesh.js'
 import type { Mesh } from '../Mesh.js'
 import { uniqueName, waitFor } from '../fixtures/meshHarness.js'
@@ -73,6 +73,22 @@ describe('MeshBreaker inside cockatiel', () => {
     f.dispose()
     await policy.execute(() => 'unheard')
     expect(events).toEqual(['success number', 'failure handled=true boom', 'failure handled=false bad input'])
+  })
+
+  it('the breaker’s own timeout signal reaches fn through policies wrapped inside it', async () => {
+    const { b, name } = breaker({ timeoutMs: 30 })
+    const policy = wrap(b, bulkhead(10))
+    let seen: AbortSignal | undefined
+    const err = await policy
+      .execute(({ signal }) => {
+        seen = signal
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)))
+      })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(BreakerTimeoutError)
+    expect(seen?.aborted).toBe(true)
+    expect(seen?.reason).toBe(err)
+    expect(mesh.node.localTotals(name)).toMatchObject({ calls: 1, failures: 1 })
   })
 
   it('a cancellation through cockatiel’s signal is not counted', async () => {
