@@ -5,10 +5,15 @@ import type { Deadline } from './DeadlineQueue.js'
 class Item implements Deadline {
   done = false
   expired = false
-  constructor(readonly deadline: number) {}
+  constructor(
+    readonly deadline: number,
+    private readonly queue?: DeadlineQueue,
+  ) {}
+  /** Like a real call: settles, then tells the queue (re-entering it from its own timer). */
   expire(): void {
     this.done = true
     this.expired = true
+    this.queue?.settled()
   }
 }
 
@@ -54,6 +59,28 @@ describe('DeadlineQueue', () => {
     expect(second.expired).toBe(false)
     vi.advanceTimersByTime(30)
     expect(second.expired).toBe(true)
+  })
+
+  it('stays consistent when expiring re-enters it: timeouts one after another all fire', () => {
+    vi.useFakeTimers()
+    const q = new DeadlineQueue(() => Date.now())
+    for (let i = 0; i < 5; i++) {
+      const item = new Item(Date.now() + 20, q)
+      q.add(item)
+      expect(q.size).toBe(1)
+      vi.advanceTimersByTime(20)
+      expect(item.expired).toBe(true)
+      expect(q.size).toBe(0)
+    }
+    // Concurrent ones too, with one settling by itself in the middle.
+    const t0 = Date.now()
+    const items = [0, 5, 10, 15].map((d) => new Item(t0 + 20 + d, q))
+    for (const item of items) q.add(item)
+    items[1]!.done = true
+    q.settled()
+    vi.advanceTimersByTime(40)
+    expect(items.map((i) => i.expired)).toEqual([true, false, true, true])
+    expect(q.size).toBe(0)
   })
 
   it('keeps the process alive only while a call is in flight (timer ref’d / unref’d)', () => {

@@ -78,14 +78,16 @@ export class DeadlineQueue {
     this.armedAt = Number.POSITIVE_INFINITY
     this.timer = undefined
     const now = this.now()
-    const items = this.items
-    while (this.head < items.length) {
-      const item = items[this.head] as Deadline
+    // Take the due calls off the queue first: expiring one re-enters settled().
+    const due: Deadline[] = []
+    while (this.head < this.items.length) {
+      const item = this.items[this.head] as Deadline
       if (!item.done && item.deadline > now) break
       this.head++
-      if (!item.done) item.expire()
+      if (!item.done) due.push(item)
     }
     this.settled()
     if (this.head < this.items.length) this.arm((this.items[this.head] as Deadline).deadline)
+    for (const item of due) item.expire()
   }
 }
