@@ -9,6 +9,8 @@ import { BreakerTimeoutError } from '@breaker-mesh/core'
 import type { CallContext, ResolvedCallPolicy } from './callOptions.js'
 import type { Deadline, DeadlineQueue } from './DeadlineQueue.js'
 
+/** A signal that never aborts: the context of a call with no timeout and no caller signal. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal
 
 /** What a guarded call needs of its breaker (`MeshBreaker` implements it). */
 export interface CallOwner {
@@ -122,9 +124,6 @@ export class GuardedCall implements Deadline {
     }
   }
 }
-
-/** A signal that never aborts: the context of a call with no timeout and no caller signal. */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal
 
 /**
  * The context of a timed call: `signal` is made on first read (an AbortSignal
