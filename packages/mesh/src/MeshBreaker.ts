@@ -69,7 +69,8 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   private ignored = 0
   private messageKey = ''
   private message = ''
-  private readonly responseFailure: (response: unknown) => boolean
+  /** The breaker's policy with HTTP statuses classified, for `fetch()`. */
+  private readonly fetchPolicy: ResolvedCallPolicy
 
   /**
    * @internal built by `Mesh.breaker()`. `options` are the call-policy fields of
@@ -86,7 +87,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     this.plain = this.policy.timeoutMs === 0
     this.classifiesResults = this.policy.isResultFailure !== undefined
     const isFailureStatus = this.policy.isFailureStatus
-    this.responseFailure = (response) => response instanceof Response && isFailureStatus(response.status)
+    this.fetchPolicy = { ...this.policy, isResultFailure: (response) => response instanceof Response && isFailureStatus(response.status) }
     this.stateEvents = new EventEmitter(onListenerError)
     this.successEvents = new EventEmitter(onListenerError)
     this.failureEvents = new EventEmitter(onListenerError)
@@ -134,11 +135,9 @@ export class MeshBreaker<Alt = never> implements CallOwner {
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response | Alt> {
     const callerSignal = init?.signal ?? undefined
-    return this.execute(
-      ({ signal }): Promise<Response> =>
-        signal === NEVER_ABORTED || signal === callerSignal ? fetch(input, init) : fetch(input, { ...init, signal }),
-      { signal: callerSignal, isResultFailure: this.responseFailure },
-    ) as Promise<Response | Alt>
+    const call = ({ signal }: CallContext): Promise<Response> =>
+      signal === NEVER_ABORTED || signal === callerSignal ? fetch(input, init) : fetch(input, { ...init, signal })
+    return this.executeResolved(call, this.fetchPolicy, callerSignal) as Promise<Response | Alt>
   }
 
   private executeWith(fn: (context: CallContext) => unknown, options: AbortSignal | ExecuteOptions<unknown> | undefined): Promise<unknown> {
@@ -150,6 +149,10 @@ export class MeshBreaker<Alt = never> implements CallOwner {
       policy = resolveExecuteOptions(this.policy, options)
       signal = options.signal
     }
+    return this.executeResolved(fn, policy, signal)
+  }
+
+  private executeResolved(fn: (context: CallContext) => unknown, policy: ResolvedCallPolicy, signal: AbortSignal | undefined): Promise<unknown> {
     // Aborted before it started: nothing reached the dependency, nothing to count.
     if (signal?.aborted === true) return Promise.reject(signal.reason)
     const started = this.now()

@@ -31,6 +31,7 @@ const CASES = [
   ['timeout', 'mesh'],
   ['timeout', 'cockatiel-timeout'],
   ['fetch', 'mesh'],
+  ['fetch-stub', 'mesh'],
 ]
 /** Paths whose allocation is not measured (an HTTP round trip per call allocates far more than the breaker). */
 const NO_ALLOC = new Set(['fetch'])
@@ -57,6 +58,7 @@ export default {
       'tryAcquire + record: `if (b.tryAcquire()) b.record(true, 0)` on a closed breaker — MeshBreaker (which reads performance.now() for the clock) and the pure core CircuitBreaker given performance.now(); the peers have no such API.',
       'Events: the pass loop with a no-op listener on each of `success`, `failure`, `reject`, `timeout` and `state` (only `success` fires per call). Timeout: the pass loop with a 10 s timeout that never fires — breaker-mesh `timeoutMs: 10000`, cockatiel `wrap(breaker, timeout(10000, Cooperative))`, opossum\'s defaults (its 10 s `timeout`: the pass/opossum figure).',
       'fetch: `await (await b.fetch(url)).arrayBuffer()` against `await (await fetch(url)).arrayBuffer()`, interleaved, to a node:http server in the same process on 127.0.0.1 answering 200 "ok" (undici keep-alive), the same batch size for both, three times the rounds, the order of the two loops swapped every other round (HTTP calls are cheaper right after others). The overhead is the difference of two medians of ~100 µs calls, so it carries their noise (a few µs either way on a busy machine).',
+      'fetch-stub: the same two loops with `globalThis.fetch` replaced by a stub that answers a ready Response at once, so the difference is the breaker\'s own work per fetch (what the HTTP figure cannot resolve); it is also shown as a share of the bare HTTP fetch.',
       'Startup: a fresh process imports `@breaker-mesh/mesh` and calls `createMesh({ network: false })` (local mode: no libp2p loaded); the figure is the median over processes of the createMesh() time, the import time shown beside it.',
     )
     const fig = {}
@@ -111,6 +113,8 @@ export default {
     }
     const f = (key, field) => fig[key]?.[field] ?? null
     const ratio = (a, b) => (a === null || b === null || b <= 0 ? null : a / b)
+    const us = (ns) => (ns === null ? null : ns / 1000)
+    const pct = (a, b) => (a === null || b === null || b <= 0 ? null : (100 * a) / b)
     const note = (...keys) => (keys.some((k) => fig[k]?.contended) ? 'machine busy: CPU-time figure' : '')
 
     const meshOverhead = f('pass/mesh', 'overheadNs')
@@ -128,7 +132,8 @@ export default {
       row({ metric: 'execute() overhead, listener on every event, breaker-mesh', value: f('events/mesh', 'overheadNs'), unit: 'ns/call', note: `${fmt(ratio(f('events/mesh', 'overheadNs'), meshOverhead), '×')} the overhead without listeners; vs cockatiel ${fmt(ratio(f('events/mesh', 'overheadNs'), f('pass/cockatiel', 'overheadNs')), '×')}${note('events/mesh') ? `; ${note('events/mesh')}` : ''}` }),
       row({ metric: 'execute() overhead with a 10 s timeout, breaker-mesh', value: f('timeout/mesh', 'overheadNs'), unit: 'ns/call', note: `cockatiel wrap(breaker, timeout): ${fmt(f('timeout/cockatiel-timeout', 'overheadNs'), 'ns')}; opossum defaults: ${fmt(f('pass/opossum', 'overheadNs'), 'ns')}${note('timeout/mesh') ? `; ${note('timeout/mesh')}` : ''}` }),
       row({ metric: 'timeout overhead ratio breaker-mesh / opossum (both with a 10 s timeout)', value: ratio(f('timeout/mesh', 'overheadNs'), f('pass/opossum', 'overheadNs')), unit: '×', note: `vs cockatiel wrap(breaker, timeout): ${fmt(ratio(f('timeout/mesh', 'overheadNs'), f('timeout/cockatiel-timeout', 'overheadNs')), '×')}` }),
-      row({ metric: 'breaker.fetch() over bare fetch(), local HTTP server', value: f('fetch/mesh', 'overheadNs') === null ? null : f('fetch/mesh', 'overheadNs') / 1000, unit: 'µs/call', note: `bare fetch ${fmt(f('fetch/mesh', 'bareNs') === null ? null : f('fetch/mesh', 'bareNs') / 1000, 'µs')}/call: ${fmt(ratio(f('fetch/mesh', 'overheadNs'), f('fetch/mesh', 'bareNs')) === null ? null : ratio(f('fetch/mesh', 'overheadNs'), f('fetch/mesh', 'bareNs')) * 100, '%')} of it${note('fetch/mesh') ? `; ${note('fetch/mesh')}` : ''}` }),
+      row({ metric: 'breaker.fetch() over bare fetch(): the breaker\'s own cost', value: f('fetch-stub/mesh', 'overheadNs'), unit: 'ns/call', note: `${fmt(pct(f('fetch-stub/mesh', 'overheadNs'), f('fetch/mesh', 'bareNs')), '%')} of a bare fetch() to 127.0.0.1 (${fmt(us(f('fetch/mesh', 'bareNs')), 'µs')})${note('fetch-stub/mesh') ? `; ${note('fetch-stub/mesh')}` : ''}` }),
+      row({ metric: 'breaker.fetch() over bare fetch(), measured through a local HTTP server', value: us(f('fetch/mesh', 'overheadNs')), unit: 'µs/call', note: `noisy: the difference of two ~${fmt(us(f('fetch/mesh', 'bareNs')), 'µs')} medians${note('fetch/mesh') ? `; ${note('fetch/mesh')}` : ''}` }),
       row({ metric: 'createMesh({ network: false }) startup', value: f('startup/mesh', 'createMs'), unit: 'ms', note: `importing @breaker-mesh/mesh first: ${fmt(f('startup/mesh', 'importMs'), 'ms')}` }),
     )
     const rows = (path, candidates) =>
@@ -161,6 +166,7 @@ export default {
           ['opossum fire(), defaults (10 s timeout)', 'pass/opossum'],
           [LABEL['cockatiel-timeout'], 'timeout/cockatiel-timeout'],
           ['breaker-mesh fetch() vs bare fetch(), 127.0.0.1', 'fetch/mesh'],
+          ['breaker-mesh fetch() vs bare fetch(), stub fetch (no I/O)', 'fetch-stub/mesh'],
         ]
           .filter(([, k]) => fig[k])
           .map(([label, k]) => [label, fmt(f(k, 'breakerNs')), fmt(f(k, 'bareNs')), fmt(f(k, 'overheadNs')), fmt(ratio(f(k, 'overheadNs'), meshOverhead), '×'), fmt(f(k, 'bytes')), fmt(f(k, 'netBytes'))]),
