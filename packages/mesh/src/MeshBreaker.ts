@@ -300,6 +300,11 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     this.handle.record(ok, durationMs)
   }
 
+  /** Instead of `record()`: the permitted call's outcome says nothing about the dependency (count nothing, give the permit back). */
+  release(): void {
+    this.ignore()
+  }
+
   /**
    * Subscribe to an event: `'state'` (fleet-wide state changes, local or learned),
    * `'success'`, `'failure'`, `'reject'`, `'timeout'` (per call). Returns a disposer
