@@ -147,7 +147,7 @@ describe('deploy/grafana/breaker-mesh.json', () => {
       'breaker_mesh_rejections_total',
       'breaker_mesh_calls_total',
       'breaker_mesh_members',
-      'breaker_mesh_propagation_age_ms',
+      'breaker_mesh_propagation_age_seconds',
       'breaker_mesh_gossip_bytes_total',
     ]) {
       expect(all).toContain(metric)

@@ -1,18 +1,20 @@
 import './polyfill.js'
 import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
 import type { BreakerChange, BreakerOptions, BreakerRecord, Member, MemberStatus, FleetOptions } from '@breaker-mesh/core'
-import { createP2PHost } from './p2p/P2PHost.js'
-import { isPeerId } from './p2p/isPeerId.js'
 import type { P2PHost, P2PHostOptions } from './p2p/P2PHost.js'
 import { startAdminServer } from './admin/AdminServer.js'
 import type { AdminServer } from './admin/AdminServer.js'
 import { createLogger } from './log.js'
+import type { Logger } from './log.js'
+import { LocalHost } from './LocalHost.js'
 import { MeshBreaker } from './MeshBreaker.js'
+import { resolveCallPolicy } from './call/callOptions.js'
+import type { MeshBreakerOptions } from './call/callOptions.js'
 import { resolveMeshOptions } from './meshOptions.js'
 import type { ResolvedMeshOptions } from './meshOptions.js'
 import type { AdminTarget, MeshEvent, MeshOptions, MeshStats, MeshView } from './MeshApi.js'
 
-const log = createLogger('mesh')
+const defaultLog = createLogger('mesh')
 
 /** Options of `createMesh()` plus tuning for tests and benchmarks. */
 export interface CreateMeshOptions extends MeshOptions {
@@ -30,7 +32,8 @@ export interface CreateMeshOptions extends MeshOptions {
  * replicated breaker table. Create it with `createMesh()`.
  */
 export class Mesh implements AdminTarget {
-  private readonly breakers = new Map<string, MeshBreaker>()
+  private readonly breakers = new Map<string, MeshBreaker<unknown>>()
+  private readonly log: Logger
   private readonly listeners = new Set<(event: MeshEvent) => void>()
   private readonly inflight = new Set<Promise<unknown>>()
   private readonly timer: NodeJS.Timeout
@@ -53,6 +56,7 @@ export class Mesh implements AdminTarget {
     tickMs: number,
     reconnectMs: number,
   ) {
+    this.log = options.logger === undefined ? defaultLog : createLogger('mesh', { target: options.logger })
     this.timer = setInterval(() => this.guard('tick', () => this.node.tick()), tickMs)
     this.timer.unref()
     // Serf-style reconnect, seed half: while any member is dead (a partition may
@@ -65,7 +69,7 @@ export class Mesh implements AdminTarget {
     node.onBreakerChange((change) => this.breakerChanged(change))
     node.onMemberChange((member, previous) => this.memberChanged(member, previous))
     node.onLocalOnly((name) =>
-      log.rateLimited(`local-only:${name}`, 3_600_000, 'the fleet table is full: this breaker now runs on this node only', {
+      this.log.rateLimited(`local-only:${name}`, 3_600_000, 'the fleet table is full: this breaker now runs on this node only', {
         breaker: name,
         maxRecords: node.options.maxRecords,
       }),
@@ -84,17 +88,23 @@ export class Mesh implements AdminTarget {
 
   /**
    * The fleet-wide breaker `name` (1..128 characters of letters, digits and
-   * `._-:/@`; anything else throws `InvalidBreakerNameError`), created with `options` on
-   * first use (later calls return the same breaker). Options are validated:
-   * a bad one throws a `RangeError` naming the field.
+   * `._-:/@`; anything else throws `InvalidBreakerNameError`), created with
+   * `options` on first use (later calls return the same breaker). Options are
+   * the trip rules (`BreakerOptions`) plus the call policy (`isFailure`,
+   * `isResultFailure`, `isFailureStatus`, `timeoutMs`, `fallback`,
+   * `fallbackOnFailure`), all validated: a bad one throws a `RangeError` naming the field.
    */
-  breaker(name: string, options?: BreakerOptions): MeshBreaker {
+  breaker<F = never>(name: string, options?: MeshBreakerOptions<F>): MeshBreaker<F> {
     let breaker = this.breakers.get(name)
     if (!breaker) {
-      breaker = new MeshBreaker(this.node.breaker(name, options), () => performance.now())
+      const log = this.log
+      const onListenerError = (err: unknown): void => log.warn('breaker listener threw', { breaker: name, err: String(err) })
+      resolveCallPolicy(options) // a bad call policy throws before the fleet node registers the breaker
+      const created = new MeshBreaker<F>(this.node.breaker(name, options as BreakerOptions | undefined), () => performance.now(), options, onListenerError)
+      breaker = created as MeshBreaker<unknown>
       this.breakers.set(name, breaker)
     }
-    return breaker
+    return breaker as MeshBreaker<F>
   }
 
   /**
@@ -166,16 +176,25 @@ export class Mesh implements AdminTarget {
 
   stats(): MeshStats {
     const c = this.node.counters
+    const records = this.node.table.snapshot()
+    // Breakers in the table, then those used here that never changed state (no record yet).
+    const names = [...records.map((r) => r.name), ...[...this.breakers.keys()].filter((n) => !this.node.table.get(n))]
     return {
-      breakers: this.node.table.snapshot().map((r) => {
-        const counters = this.node.existingBreaker(r.name)?.counters
+      breakers: names.map((name) => {
+        const record = this.node.table.get(name)
+        const handle = this.node.existingBreaker(name)
+        const counters = handle?.counters
+        const calls = this.breakers.get(name)?.callStats()
         return {
-          name: r.name,
-          state: effectiveState(r),
+          name,
+          state: record ? effectiveState(record) : (handle?.state ?? 'closed'),
+          override: record?.override ?? null,
           transitions: counters?.transitions ?? 0,
           callsOk: counters?.callsOk ?? 0,
           callsFailed: counters?.callsFailed ?? 0,
           rejections: counters?.rejections ?? 0,
+          window: this.node.localTotals(name),
+          ...(calls === undefined ? {} : { timeouts: calls.timeouts, ignored: calls.ignored, durations: calls.durations }),
         }
       }),
       gossip: {
@@ -234,13 +253,14 @@ export class Mesh implements AdminTarget {
     // Let the `left` messages leave the socket before the connections close.
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 1000).unref())])
     await Promise.all([this.host.stop(), this.admin?.close()])
+    this.log.info('mesh stopped', { id: this.peerId })
   }
 
   /** @internal transport for the FleetNode */
   track(promise: Promise<unknown>): void {
     const p = promise.catch((err: unknown) => {
       this.sendFailures++
-      log.debug('send failed', { err: String(err) })
+      this.log.debug('send failed', { err: String(err) })
     })
     this.inflight.add(p)
     void p.finally(() => this.inflight.delete(p))
@@ -254,11 +274,11 @@ export class Mesh implements AdminTarget {
     const alone = !members.some((m) => m.id !== this.peerId && (m.status === 'alive' || m.status === 'suspect'))
     if (someoneDead || alone) {
       this.host.dialSeeds().then(
-      (reached) => {
-        if (reached.length === 0 && this.host.seedsAllSelf()) this.markAloneBySeeds()
-      },
-      (err: unknown) => log.debug('seed re-dial failed', { err: String(err) }),
-    )
+        (reached) => {
+          if (reached.length === 0 && this.host.seedsAllSelf()) this.markAloneBySeeds()
+        },
+        (err: unknown) => this.log.debug('seed re-dial failed', { err: String(err) }),
+      )
     }
   }
 
@@ -306,7 +326,7 @@ export class Mesh implements AdminTarget {
       // connection would otherwise linger, retransmitting with exponential
       // backoff, and deliver nothing for seconds after the network heals; closed,
       // the reconnect loop dials afresh and the first dial after the heal works.
-      this.host.hangUp(member.id).catch((err: unknown) => log.debug('hang up failed', { peer: member.id, err: String(err) }))
+      this.host.hangUp(member.id).catch((err: unknown) => this.log.debug('hang up failed', { peer: member.id, err: String(err) }))
     }
     this.emit({
       type: 'member',
@@ -334,7 +354,7 @@ export class Mesh implements AdminTarget {
       try {
         listener(event)
       } catch (err) {
-        log.warn('event listener threw', { err: String(err) })
+        this.log.warn('event listener threw', { err: String(err) })
       }
     }
   }
@@ -343,7 +363,7 @@ export class Mesh implements AdminTarget {
     try {
       fn()
     } catch (err) {
-      log.warn(`${what} failed`, { err: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+      this.log.warn(`${what} failed`, { err: err instanceof Error ? (err.stack ?? err.message) : String(err) })
     }
   }
 }
@@ -361,18 +381,13 @@ function effectiveState(record: BreakerRecord): BreakerRecord['state'] {
  */
 export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh> {
   const resolved = resolveMeshOptions(options)
+  const log = resolved.logger === undefined ? defaultLog : createLogger('mesh', { target: resolved.logger })
   const swim = resolveSwimConfig({
     profile: resolved.profile,
     ...(resolved.memberRetentionMs === undefined ? {} : { deadMemberRetentionMs: resolved.memberRetentionMs }),
   })
-  const host = await createP2PHost({
-    fleet: resolved.fleet,
-    listen: resolved.listen,
-    seeds: resolved.join,
-    mdns: resolved.mdns,
-    ...(resolved.fleetKey === undefined ? {} : { fleetKey: resolved.fleetKey }),
-    ...options.p2pOptions,
-  })
+  const network = resolved.network ? await startNetworkHost(resolved, options.p2pOptions) : undefined
+  const host: P2PHost = network?.host ?? new LocalHost()
   let mesh: Mesh | undefined
   const node = new FleetNode({
     self: { id: host.peerId, name: resolved.name, addrs: host.addrs() },
@@ -384,7 +399,7 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
       ...(resolved.recordTtlMs === undefined ? {} : { recordTtlMs: resolved.recordTtlMs }),
       ...options.fleetOptions,
     },
-    isValidNodeId: isPeerId,
+    ...(network === undefined ? {} : { isValidNodeId: network.isValidNodeId }),
     transport: {
       send: (to, channel, bytes, addrs) => mesh?.track(host.send(to, channel, bytes, addrs)),
       publish: (bytes) => mesh?.track(host.publish(bytes)),
@@ -430,5 +445,23 @@ export async function createMesh(options: CreateMeshOptions = {}): Promise<Mesh>
       throw new Error(`cannot start the admin API on ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
     }
   }
+  log.info('mesh started', { id: host.peerId, fleet: resolved.fleet, name: resolved.name, network: resolved.network, addrs: host.addrs() })
   return mesh
+}
+
+/** The libp2p host and its peer-id check, imported on demand: local mode never loads libp2p. */
+async function startNetworkHost(
+  resolved: ResolvedMeshOptions,
+  tuning: CreateMeshOptions['p2pOptions'],
+): Promise<{ host: P2PHost; isValidNodeId: (id: string) => boolean }> {
+  const [{ createP2PHost }, { isPeerId }] = await Promise.all([import('./p2p/P2PHost.js'), import('./p2p/isPeerId.js')])
+  const host = await createP2PHost({
+    fleet: resolved.fleet,
+    listen: resolved.listen,
+    seeds: resolved.join,
+    mdns: resolved.mdns,
+    ...(resolved.fleetKey === undefined ? {} : { fleetKey: resolved.fleetKey }),
+    ...tuning,
+  })
+  return { host, isValidNodeId: isPeerId }
 }

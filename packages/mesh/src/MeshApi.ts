@@ -4,6 +4,8 @@
  * programs read it, so fields are only ever added.
  */
 import type { BreakerState, Override, MemberStatus } from '@breaker-mesh/core'
+import type { DurationSnapshot } from './call/DurationHistogram.js'
+import type { HostLogger } from './log.js'
 
 export interface MeshView {
   node: { id: string; name: string; fleet: string; addrs: string[] }
@@ -86,6 +88,16 @@ export interface MeshStats {
     callsOk: number
     callsFailed: number
     rejections: number
+    /** Operator override in force (absent: none known). */
+    override?: Override
+    /** This node's current window: calls, failures and slow calls in it. */
+    window?: { calls: number; failures: number; slow: number }
+    /** Calls that hit their timeout (also in callsFailed); absent for a breaker this node never called. */
+    timeouts?: number
+    /** Calls let through uncounted (`isFailure` said no, or the caller aborted). */
+    ignored?: number
+    /** Durations of the calls that ran, for the call-duration histogram. */
+    durations?: DurationSnapshot
   }>
   gossip: {
     messagesIn: number
@@ -181,4 +193,16 @@ export interface MeshOptions {
    * the fleet or steer its breakers.
    */
   insecure?: boolean
+  /**
+   * `false`: local mode, for application unit tests. The same API and breakers,
+   * no sockets, libp2p not even loaded; starts in a few ms. `join` must be empty;
+   * `listen` and `mdns` are ignored [true].
+   */
+  network?: boolean
+  /**
+   * Where the mesh logs (pino-shaped: `debug`/`info`/`warn`/`error(fields, msg)`).
+   * Default: warnings as JSON lines on stderr, debug with `BREAKER_MESH_DEBUG`;
+   * nothing is logged per call.
+   */
+  logger?: HostLogger
 }

@@ -14,11 +14,27 @@
  * Logging never throws: a field that cannot be serialised is replaced.
  */
 
+/**
+ * A host application's logger, pino-shaped: each method takes a fields object
+ * and a message (`logger.warn({ peer }, 'dropped frame')`). pino, bunyan-style
+ * and console-backed adapters fit. Pass one as `createMesh({ logger })`.
+ */
+export interface HostLogger {
+  debug(fields: object, msg: string): void
+  info(fields: object, msg: string): void
+  warn(fields: object, msg: string): void
+  error(fields: object, msg: string): void
+  /** pino's level check; when present, debug fields are built only if it says yes. */
+  isLevelEnabled?(level: string): boolean
+}
+
 export interface Logger {
   readonly ns: string
   /** True if debug lines of this namespace are printed. */
   readonly debugEnabled: boolean
   debug(msg: string, fields?: Record<string, unknown>): void
+  /** Lifecycle news (started, stopped): printed like debug on stderr, at info level to a host logger. */
+  info(msg: string, fields?: Record<string, unknown>): void
   warn(msg: string, fields?: Record<string, unknown>): void
   /**
    * A warn printed at most once per `key` per `periodMs` (ms). The next line
@@ -34,6 +50,12 @@ export interface LoggerSettings {
   write?: (line: string) => void
   /** Wall clock in ms, for `t` and rate limiting; default `Date.now`. */
   now?: () => number
+  /**
+   * Send every line to this logger instead of stderr: `debug`, `info` and `warn`
+   * go to its methods of the same name with `{ ns, ...fields }`; `debug` and
+   * `BREAKER_MESH_DEBUG` no longer apply (the host logger's level decides).
+   */
+  target?: HostLogger | undefined
 }
 
 /**
@@ -84,18 +106,27 @@ const defaultWrite = (line: string): void => {
 
 /** A logger for namespace `ns` (e.g. `p2p`, `swim`, `gossip`, `mesh`). */
 export function createLogger(ns: string, settings: LoggerSettings = {}): Logger {
-  const debugEnabled = debugEnabledFor(ns, 'debug' in settings ? settings.debug : process.env.BREAKER_MESH_DEBUG)
+  const target = settings.target
+  const debugEnabled =
+    target !== undefined
+      ? (target.isLevelEnabled?.('debug') ?? true)
+      : debugEnabledFor(ns, 'debug' in settings ? settings.debug : process.env.BREAKER_MESH_DEBUG)
   const write = settings.write ?? defaultWrite
   const now = settings.now ?? Date.now
   const rates = new Map<string, RateEntry>()
 
-  const emit = (level: 'debug' | 'warn', msg: string, fields: Record<string, unknown> | undefined): void => {
+  const emit = (level: 'debug' | 'info' | 'warn', msg: string, fields: Record<string, unknown> | undefined): void => {
     try {
+      if (target !== undefined) {
+        // Reserved key wins, as on stderr.
+        target[level]({ ...fields, ns }, msg)
+        return
+      }
       const t = now()
       // Reserved keys win over fields of the same name.
       write(serialise({ ...fields, t: new Date(t).toISOString(), level, ns, msg }))
     } catch {
-      // A closed stderr must not take the node down.
+      // A closed stderr (or a throwing host logger) must not take the node down.
     }
   }
 
@@ -110,6 +141,9 @@ export function createLogger(ns: string, settings: LoggerSettings = {}): Logger 
     debugEnabled,
     debug(msg, fields) {
       if (debugEnabled) emit('debug', msg, fields)
+    },
+    info(msg, fields) {
+      if (target !== undefined || debugEnabled) emit('info', msg, fields)
     },
     warn(msg, fields) {
       emit('warn', msg, fields)

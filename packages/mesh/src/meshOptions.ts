@@ -3,6 +3,7 @@ import { checkAdminToken, isLoopbackHost, parseFleetKey, parseHostPort } from '@
 import type { HostPort } from '@breaker-mesh/core'
 import { InsecureConfigError } from './errors.js'
 import type { MeshOptions } from './MeshApi.js'
+import type { HostLogger } from './log.js'
 
 /** Where the admin API listens when `admin` is given without `listen`. */
 export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:7947'
@@ -22,6 +23,9 @@ export interface ResolvedMeshOptions {
   /** 32 bytes, or undefined: no fleet key (loopback, or `insecure`). */
   fleetKey: Uint8Array | undefined
   insecure: boolean
+  /** false: local mode (no sockets, no libp2p). */
+  network: boolean
+  logger: HostLogger | undefined
   /** The admin API to start with the node, if asked for. */
   admin: { listen: HostPort; token: string | undefined; allowedHosts: string[] | undefined } | undefined
 }
@@ -50,6 +54,15 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
   if (typeof joinTimeoutMs !== 'number' || !Number.isFinite(joinTimeoutMs) || joinTimeoutMs < 0) {
     throw new RangeError(`joinTimeoutMs must be a non-negative number of ms, got ${String(joinTimeoutMs)}`)
   }
+  const network = options.network ?? true
+  if (typeof network !== 'boolean') throw new RangeError(`network must be true or false, got ${String(network)}`)
+  if (!network && join.length > 0) {
+    throw new RangeError(`join must be empty with network: false (local mode has no peers), got ${JSON.stringify(join)}`)
+  }
+  const logger = options.logger
+  if (logger !== undefined && (logger === null || !['debug', 'info', 'warn', 'error'].every((m) => typeof (logger as unknown as Record<string, unknown>)[m] === 'function'))) {
+    throw new RangeError('logger must have debug, info, warn and error methods (pino-shaped: (fields, msg))')
+  }
   const insecure = options.insecure ?? false
   if (typeof insecure !== 'boolean') throw new RangeError(`insecure must be a boolean, got ${String(insecure)}`)
   // A FleetKeyError (code ERR_INVALID_FLEET_KEY) says what is wrong with the key.
@@ -57,7 +70,8 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
   const listen = parseHostPort(options.listen ?? '0.0.0.0:7946', 'listen')
   const admin = resolveAdmin(options.admin)
   if (!insecure) {
-    if (fleetKey === undefined && !isLoopbackHost(listen.host)) {
+    // Local mode listens nowhere: nothing to protect on the p2p side.
+    if (network && fleetKey === undefined && !isLoopbackHost(listen.host)) {
       throw new InsecureConfigError(
         `refusing to listen on ${listen.host}:${listen.port} without a fleet key: any process that reaches the port could ` +
           'join the fleet and steer its breakers. Pass fleetKey (create one with `breaker-mesh keygen`), listen on loopback, or set insecure: true',
@@ -79,6 +93,8 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
     return v
   }
   return {
+    network,
+    logger,
     fleet,
     name,
     listen,

@@ -43,14 +43,15 @@ export async function calibrate(run, roundMs, { start = 1000, max = 50_000_000, 
  * (process user + system time) and the CPU share (CPU / wall: below ~0.9 the
  * process waited for a core).
  */
-export async function measureInterleaved(bodies, { rounds, n, warmupMs = 200 }) {
+export async function measureInterleaved(bodies, { rounds, n, warmupMs = 200, alternate = false }) {
   const names = Object.keys(bodies)
   const count = (name) => (typeof n === 'number' ? n : n[name])
   const deadline = Date.now() + warmupMs
   while (Date.now() < deadline) for (const name of names) await bodies[name](Math.max(1, Math.round(count(name) / 10)))
   const out = Object.fromEntries(names.map((name) => [name, { nsPerOp: [], cpuNsPerOp: [], cpuShare: [] }]))
   for (let r = 0; r < rounds; r++) {
-    for (const name of names) {
+    // alternate: every other round runs the bodies in reverse order (for bodies whose cost depends on what ran just before, e.g. HTTP).
+    for (const name of alternate && r % 2 === 1 ? [...names].reverse() : names) {
       const cpu0 = process.cpuUsage()
       const ns = await timeOnce(bodies[name], count(name))
       const cpu = process.cpuUsage(cpu0)

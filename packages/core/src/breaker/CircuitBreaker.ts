@@ -150,6 +150,31 @@ export class CircuitBreaker {
   }
 
   /**
+   * Give back the permit of an admitted call whose outcome says nothing about the
+   * dependency (an error the caller classified as not a failure, or the caller's own
+   * abort): nothing is counted, and while this node probes, the trial permit returns
+   * so the next call can be the trial. Closed: nothing to do (one comparison).
+   */
+  release(): void {
+    if (this.admitAll) return
+    const s = this.status
+    if (this.currentOverride !== null || s.value !== 'half-open' || !s.probing || s.inFlight <= 0) return
+    s.inFlight -= 1
+    s.permitsLeft += 1
+  }
+
+  /**
+   * Open a closed breaker now, for a reason decided outside the trip rules (another
+   * breaker library's state, in an adapter). Returns false, changing nothing, unless
+   * the breaker is closed with no override. Fires `onTransition` like a rule trip.
+   */
+  tripNow(reason: string, now: number): boolean {
+    if (!this.tripping) return false
+    this.trip(reason, now)
+    return true
+  }
+
+  /**
    * Ms left of 'open' before a probe may start; 0 when elapsed or not open. With an
    * override it is 0 too: forced-open has no scheduled end, forced-closed is not open.
    */

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { AdminTarget, MeshStats, MeshView } from '../MeshApi.js'
 import { ADMIN_REFUSALS } from './AdminCounters.js'
 import type { AdminCounters } from './AdminCounters.js'
+import { registerBreakerMetrics } from './breakerMetrics.js'
 import { safeLabelValue, safeLabelValues } from './safeLabel.js'
 
 /** The Prometheus side of the admin server: one registry per server. */
@@ -56,9 +57,8 @@ export function createAdminMetrics(target: AdminTarget, options: AdminMetricsOpt
     const stats = target.stats()
     const view = target.view()
     const busiest = [...stats.breakers].sort(busiestFirst).slice(0, maxBreakers)
-    const states = new Map<string, string>(view.breakers.map((b) => [b.name, b.state]))
     const labels = safeLabelValues(busiest.map((b) => b.name))
-    const top = busiest.map((b, i) => ({ label: labels[i] ?? '', stats: b, state: states.get(b.name) ?? b.state }))
+    const top = busiest.map((b, i) => ({ label: labels[i] ?? '', stats: b, state: b.state }))
     return { stats, view, top, omitted: stats.breakers.length - top.length }
   }
   // Inside render() all metrics share one snapshot; a direct registry.metrics() reads afresh.
@@ -67,7 +67,9 @@ export function createAdminMetrics(target: AdminTarget, options: AdminMetricsOpt
 
   new Gauge({
     name: 'breaker_mesh_breaker_state',
-    help: 'Breaker state in this node\'s replicated table: 1 for the current state, 0 for the others (busiest breakers only).',
+    help:
+      'Breaker state on this node, overrides applied (see breaker_mesh_breaker_override): 1 for the current state, ' +
+      '0 for the others (busiest breakers only).',
     labelNames: ['breaker', 'state'] as const,
     registers,
     collect() {
@@ -99,6 +101,7 @@ export function createAdminMetrics(target: AdminTarget, options: AdminMetricsOpt
       for (const { label, stats: b } of snapshot().top) {
         this.inc({ breaker: label, result: 'ok' }, b.callsOk)
         this.inc({ breaker: label, result: 'failure' }, b.callsFailed)
+        if (b.ignored !== undefined) this.inc({ breaker: label, result: 'ignored' }, b.ignored)
       }
     },
   })
@@ -288,17 +291,19 @@ export function createAdminMetrics(target: AdminTarget, options: AdminMetricsOpt
   })
 
   new Gauge({
-    name: 'breaker_mesh_propagation_age_ms',
+    name: 'breaker_mesh_propagation_age_seconds',
     help:
-      'Age in ms of the most recently applied remote record (origin wall clock vs ours: ' +
-      'display only, skewed clocks distort it). NaN until a remote record arrives.',
+      'Age in seconds of the most recently applied remote record when it arrived (origin wall clock vs ours: ' +
+      'skewed clocks distort it). 0 until a remote record arrives.',
     registers,
     collect() {
-      this.set(snapshot().stats.lastPropagationAgeMs ?? Number.NaN)
+      this.set((snapshot().stats.lastPropagationAgeMs ?? 0) / 1000)
     },
   })
 
   if (options.counters) adminServerMetrics(options.counters, registers)
+
+  registerBreakerMetrics(registry, () => snapshot().top, () => snapshot().view)
 
   if (options.processMetrics) collectDefaultMetrics({ register: registry })
 

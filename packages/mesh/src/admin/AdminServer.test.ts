@@ -436,7 +436,12 @@ describe('startAdminServer', () => {
       'breaker_mesh_gossip_bytes_total{direction="in"} 5000',
       'breaker_mesh_gossip_bytes_total{direction="out"} 3000',
       'breaker_mesh_conflicts_total 1',
-      'breaker_mesh_propagation_age_ms 12',
+      'breaker_mesh_propagation_age_seconds 0.012',
+      // From the view's window (41 calls, 26 failed) and override when stats do not carry them.
+      'breaker_mesh_breaker_window_calls{breaker="payments-api"} 41',
+      `breaker_mesh_breaker_failure_ratio{breaker="payments-api"} ${26 / 41}`,
+      'breaker_mesh_breaker_slow_call_ratio{breaker="payments-api"} 0',
+      'breaker_mesh_breaker_override{breaker="payments-api",override="forced-open"} 0',
       '# TYPE breaker_mesh_calls_total counter',
       '# TYPE breaker_mesh_breaker_state gauge',
     ]
@@ -446,13 +451,15 @@ describe('startAdminServer', () => {
     // Collect-on-scrape: the next scrape reflects the target's new numbers, not a sum.
     fake.stats.breakers[0]!.callsOk = 16
     fake.stats.lastPropagationAgeMs = null
-    fake.view.breakers[0]!.state = 'half-open'
+    fake.stats.breakers[0]!.state = 'half-open'
+    fake.view.breakers[0]!.override = 'forced-open'
     const again = (await (await fetch(`${url}/metrics`)).text()).split('\n')
     expect(again).toContain('breaker_mesh_calls_total{breaker="payments-api",result="ok"} 16')
     expect(again).toContain('breaker_mesh_breaker_state{breaker="payments-api",state="half-open"} 1')
     expect(again).toContain('breaker_mesh_breaker_state{breaker="payments-api",state="open"} 0')
-    // NaN (prom-client writes "Nan", which Prometheus parses case-insensitively) until a remote record arrives.
-    expect(again.some((l) => /^breaker_mesh_propagation_age_ms nan$/i.test(l))).toBe(true)
+    expect(again).toContain('breaker_mesh_breaker_override{breaker="payments-api",override="forced-open"} 1')
+    // 0, never NaN, until a remote record arrives.
+    expect(again).toContain('breaker_mesh_propagation_age_seconds 0')
   })
 
   it('includes default process metrics unless disabled', async () => {

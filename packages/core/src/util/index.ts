@@ -1,0 +1,2 @@
+export { EventEmitter, noopDisposer, onceEvent } from './Event.js'
+export type { Disposer, Event, Listener } from './Event.js'

@@ -1,0 +1,132 @@
+/**
+ * Per-breaker metrics beside the state and counters of AdminMetrics.ts: the
+ * call-duration histogram, the window's failure and slow-call ratios, timeouts
+ * and the operator override. Read from the same per-scrape snapshot, for the
+ * same capped list of busiest breakers, under the same safe label values.
+ */
+import { Counter, Gauge } from 'prom-client'
+import type { Registry } from 'prom-client'
+import type { MeshStats, MeshView } from '../MeshApi.js'
+
+const OVERRIDES = ['forced-open', 'forced-closed'] as const
+type BreakerStats = MeshStats['breakers'][number]
+
+interface Window {
+  calls: number
+  failures: number
+  slow: number
+}
+
+/** The window of `b`: from stats, else (an older target) from the view. */
+function windowOf(b: BreakerStats, view: MeshView): Window | undefined {
+  return b.window ?? view.breakers.find((v) => v.name === b.name)?.local
+}
+
+function overrideOf(b: BreakerStats, view: MeshView): BreakerStats['override'] {
+  return b.override !== undefined ? b.override : (view.breakers.find((v) => v.name === b.name)?.override ?? null)
+}
+
+/** failures / calls, 0 for an empty window (never NaN). */
+const ratio = (part: number, whole: number): number => (whole > 0 ? part / whole : 0)
+
+/** One breaker with its own series this scrape: its safe label value and its stats. */
+export interface ExportedBreaker {
+  label: string
+  stats: BreakerStats
+}
+
+export function registerBreakerMetrics(registry: Registry, top: () => readonly ExportedBreaker[], view: () => MeshView): void {
+  const registers = [registry]
+
+  new Gauge({
+    name: 'breaker_mesh_breaker_override',
+    help: 'Operator override in force on the breaker: 1 for forced-open or forced-closed, 0 otherwise. A forced-open breaker also shows state "open".',
+    labelNames: ['breaker', 'override'] as const,
+    registers,
+    collect() {
+      this.reset()
+      const v = view()
+      for (const { label, stats: b } of top()) {
+        const override = overrideOf(b, v)
+        for (const o of OVERRIDES) this.set({ breaker: label, override: o }, override === o ? 1 : 0)
+      }
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_breaker_window_calls',
+    help: 'Calls in this node\'s current sliding window of the breaker (the base of the failure and slow-call ratios).',
+    labelNames: ['breaker'] as const,
+    registers,
+    collect() {
+      this.reset()
+      const v = view()
+      for (const { label, stats: b } of top()) this.set({ breaker: label }, windowOf(b, v)?.calls ?? 0)
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_breaker_failure_ratio',
+    help: 'Failed calls / calls in this node\'s current window (0 to 1; 0 for an empty window). The failureRate rule trips at failureRate / 100.',
+    labelNames: ['breaker'] as const,
+    registers,
+    collect() {
+      this.reset()
+      const v = view()
+      for (const { label, stats: b } of top()) {
+        const w = windowOf(b, v)
+        this.set({ breaker: label }, w ? ratio(w.failures, w.calls) : 0)
+      }
+    },
+  })
+
+  new Gauge({
+    name: 'breaker_mesh_breaker_slow_call_ratio',
+    help: 'Slow calls / calls in this node\'s current window (0 to 1; 0 for an empty window). A call is slow at slowCallDurationMs or more.',
+    labelNames: ['breaker'] as const,
+    registers,
+    collect() {
+      this.reset()
+      const v = view()
+      for (const { label, stats: b } of top()) {
+        const w = windowOf(b, v)
+        this.set({ breaker: label }, w ? ratio(w.slow, w.calls) : 0)
+      }
+    },
+  })
+
+  new Counter({
+    name: 'breaker_mesh_call_timeouts_total',
+    help: 'Calls through the breaker on this node that hit their timeout (also counted as failures).',
+    labelNames: ['breaker'] as const,
+    registers,
+    collect() {
+      this.reset()
+      for (const { label, stats: b } of top()) if (b.timeouts !== undefined) this.inc({ breaker: label }, b.timeouts)
+    },
+  })
+
+  const durationName = 'breaker_mesh_call_duration_seconds'
+  const durationHelp = 'Duration of the calls that ran through the breaker on this node (refused calls excluded), in seconds.'
+  // prom-client's Histogram only counts observe() calls; the breaker keeps its own buckets, so this
+  // metric renders them at scrape time in the same shape.
+  registry.registerMetric({
+    name: durationName,
+    help: durationHelp,
+    type: 'histogram',
+    aggregator: 'sum',
+    reset() {},
+    get() {
+      const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = []
+      for (const { label, stats: b } of top()) {
+        const d = b.durations
+        if (d === undefined) continue
+        d.bounds.forEach((le, i) => values.push({ metricName: `${durationName}_bucket`, labels: { breaker: label, le }, value: d.cumulative[i] ?? 0 }))
+        values.push({ metricName: `${durationName}_bucket`, labels: { breaker: label, le: '+Inf' }, value: d.count })
+        values.push({ metricName: `${durationName}_sum`, labels: { breaker: label }, value: d.sumSeconds })
+        values.push({ metricName: `${durationName}_count`, labels: { breaker: label }, value: d.count })
+      }
+      return { name: durationName, help: durationHelp, type: 'histogram', values, aggregator: 'sum' }
+    },
+  } as unknown as Parameters<Registry['registerMetric']>[0])
+}
