@@ -1,4 +1,5 @@
 export type { Clock } from './clock/Clock.js'
+export type { BreakerState, Channel, DirectChannel, MemberStatus, NodeId, Override } from './types.js'
 export * from './clock/index.js'
 export * from './breaker/index.js'
 export * from './table/index.js'

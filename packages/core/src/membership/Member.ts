@@ -1,6 +1,6 @@
-import type { NodeId } from '../table/BreakerRecord.js'
+import type { MemberStatus, NodeId } from '../types.js'
 
-export type MemberStatus = 'alive' | 'suspect' | 'dead' | 'left'
+export type { MemberStatus }
 
 /** A member of the fleet as one node sees it. */
 export interface Member {

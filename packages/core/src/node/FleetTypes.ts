@@ -3,8 +3,9 @@ import type { SwimConfig } from '../membership/SwimConfig.js'
 import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
 import type { FleetOptions } from './FleetOptions.js'
 
-/** Point-to-point channels (libp2p protocols) and the gossip topic. */
-export type Channel = 'swim' | 'sync' | 'gossip'
+import type { Channel, DirectChannel } from '../types.js'
+
+export type { Channel, DirectChannel }
 
 /**
  * What a FleetNode needs from the network. Both are fire-and-forget: a message

@@ -1,10 +1,7 @@
 import type { VClock } from '../clock/VectorClock.js'
+import type { BreakerState, NodeId, Override } from '../types.js'
 
-/** A node's id: its libp2p peer id string (any non-empty string in tests). */
-export type NodeId = string
-
-export type BreakerState = 'closed' | 'open' | 'half-open'
-export type Override = 'forced-open' | 'forced-closed' | null
+export type { BreakerState, NodeId, Override }
 
 /** The fields a writer chooses; the version fields are stamped by the table. */
 export interface RecordPayload {
