@@ -38,7 +38,7 @@ export interface P2PHostOptions {
   peerBufferBytes?: number
   /** Bytes of unfinished frames all peers may have buffered; default max(32 MiB, 4 × maxMessageBytes). */
   totalBufferBytes?: number
-  /** ms of message handling per event-loop turn before yielding; default 8. */
+  /** ms of message handling per event-loop turn before yielding; default 5. */
   turnBudgetMs?: number
   /** Frames waiting per peer before backpressure (streams) or drops (gossip); default 512. */
   inboxFrames?: number

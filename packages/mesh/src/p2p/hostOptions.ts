@@ -66,7 +66,7 @@ export const defaultP2PHostOptions = {
    * the node yields to timers, the admin API and other peers. Lower keeps the
    * admin API snappier under a flood; higher handles a burst in fewer turns.
    */
-  turnBudgetMs: 8,
+  turnBudgetMs: 5,
   /**
    * Frames that may wait per peer before that peer's streams are paused
    * (backpressure) and its gossip dropped (`inbox-full`).
