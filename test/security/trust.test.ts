@@ -13,6 +13,7 @@ import type { BreakerRecord, Member, WireMessage } from '@breaker-mesh/core'
 import type { MeshStats, MeshView } from '@breaker-mesh/mesh'
 import { killAll, seedHostPort, spawnFleet, spawnNode, waitUntil } from '../helpers/processFleet.js'
 import type { NodeProcess } from '../helpers/processFleet.js'
+import { waitWindow } from './windows.js'
 
 const OUTSIDER = fileURLToPath(new URL('../fixtures/outsider.mjs', import.meta.url))
 const newKey = (): string => formatFleetKey(randomBytes(32))
@@ -23,15 +24,6 @@ afterAll(() => killAll())
 const view = async (n: NodeProcess): Promise<MeshView> => (await n.command<{ view: MeshView }>({ cmd: 'view' })).view
 const stats = async (n: NodeProcess): Promise<MeshStats> => (await n.command<{ stats: MeshStats }>({ cmd: 'stats' })).stats
 const refused = async (n: NodeProcess, reason: string): Promise<number> => (await stats(n)).refused[reason] ?? 0
-
-/** Assert `check` holds at every poll for `ms` (an invariant over a window, not a sleep-then-look). */
-async function holdsFor(ms: number, check: () => Promise<void>): Promise<void> {
-  const end = performance.now() + ms
-  do {
-    await check()
-    await new Promise((r) => setTimeout(r, 250))
-  } while (performance.now() < end)
-}
 
 function loopbackAddr(n: NodeProcess): string {
   const addr = n.addrs.find((a) => a.includes('/ip4/127.0.0.1/'))
@@ -73,7 +65,7 @@ describe('fleet key and fleet binding (real processes)', () => {
     // The attempt happened: the seed saw it and counted it.
     await waitUntil(async () => (await refused(prod[0]!, 'foreign-fleet')) > 0, 15_000, 'prod n1 to count the foreign-fleet node')
     await evil.command({ cmd: 'force-open', name: 'payments', reason: 'from another fleet' })
-    await holdsFor(10_000, async () => {
+    await waitWindow(10_000, async () => {
       await expectUntouched(prod, 'payments')
       for (const n of prod) expect((await view(n)).members.some((m) => m.id === evil.id)).toBe(false)
     })
@@ -102,7 +94,7 @@ describe('fleet key and fleet binding (real processes)', () => {
     const afterNoKey = await refused(prod[0]!, 'fleet-key')
     const wrong = await spawnNode({ name: 'wrongkey', fleet: 'prod', fleetKey: newKey(), join: seed, joinTimeoutMs: 1000 })
     await waitUntil(async () => (await refused(prod[0]!, 'fleet-key')) > afterNoKey, 15_000, 'the refusal of the wrong-key node to be counted')
-    await holdsFor(3000, async () => {
+    await waitWindow(3000, async () => {
       for (const n of prod) {
         const ids = (await view(n)).members.map((m) => m.id)
         expect(ids).not.toContain(nokey.id)
@@ -201,6 +193,6 @@ describe('a process outside the fleet cannot change any member or record (real p
     expect(otherFleet.connected).toBe(true)
     for (const outcome of Object.values(otherFleet.streams)) expect(outcome).toMatch(/protocol/i)
 
-    await holdsFor(3000, () => expectUntouched(prod, 'payments'))
+    await waitWindow(3000, () => expectUntouched(prod, 'payments'))
   })
 })

@@ -237,6 +237,17 @@ describe('startAdminServer', () => {
     expect(fake.calls).toEqual(['forceOpen svc/a b -'])
   })
 
+  it('a full table (nothing evictable for a new name) → 507 ERR_TABLE_FULL', async () => {
+    const fake = fakeTarget()
+    fake.target.forceOpen = () => {
+      throw Object.assign(new Error('the breaker table is full (10000 records): nothing to evict'), { code: 'ERR_TABLE_FULL' })
+    }
+    const { url } = await start(fake)
+    const res = await fetch(`${url}/v1/breakers/new-name/force-open`, { method: 'POST' })
+    expect(res.status).toBe(507)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ERR_TABLE_FULL')
+  })
+
   it('a name the target rejects → 400 with its code and message', async () => {
     const { fake, url } = await start()
     const res = await fetch(`${url}/v1/breakers/${'x'.repeat(200)}/force-open`, { method: 'POST' })
