@@ -10,6 +10,7 @@ import hotpath from './hotpath.mjs'
 import join from './join.mjs'
 import loss from './loss.mjs'
 import propagation from './propagation.mjs'
+import soak from './soak.mjs'
 import storm from './storm.mjs'
 
-export const suites = [core, hotpath, propagation, cost, storm, detection, join, heal, loss, attack]
+export const suites = [core, hotpath, propagation, cost, storm, detection, join, heal, loss, attack, soak]
