@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AdminTarget, MeshView } from '../MeshApi.js'
+import type { AdminTarget, MeshView } from '../MeshView.js'
 import { AdminCounters } from './AdminCounters.js'
 import { createAdminMetrics } from './AdminMetrics.js'
 import { DashboardAssets } from './dashboardAssets.js'
