@@ -74,7 +74,7 @@ const BREAKER_ROUTE = /^\/v1\/breakers\/([^/]*)\/(force-open|force-close|reset)$
 const BREAKER_PREFIX = /^\/v1\/breakers\//
 
 /**
- * Serve the admin HTTP API (docs/ARCHITECTURE.md) for `target` (a running mesh):
+ * Serve the admin HTTP API (docs/ARCHITECTURE.md, "Protocols") for `target` (a running mesh):
  * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
  * `GET /v1/stats`, `GET /metrics`, `GET /healthz` (liveness), `GET /readyz` (200 once
  * synced), and the web dashboard at `GET /`. Errors are `{ error: { code, message } }`
