@@ -9,8 +9,6 @@
  */
 import '../polyfill.js'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import type { Multiaddr } from '@multiformats/multiaddr'
 import { EventEmitter } from '@breaker-mesh/core'
 import type { Channel, DirectChannel } from '@breaker-mesh/core'
 import { createLogger } from '../log.js'
@@ -23,6 +21,7 @@ import { OutboundStreams } from './OutboundStreams.js'
 import { ReceiveBudget } from './ReceiveBudget.js'
 import { P2PError } from './P2PError.js'
 import type { MessageHandler, P2PHost, Refusal, Unsubscribe } from './P2PHost.js'
+import { peerAddrs, withoutPeerId } from './peerAddrs.js'
 import { PeerPresence } from './PeerPresence.js'
 import { MAX_STREAMS_PER_PROTOCOL, PROTOCOLS, PROTOCOL_PREFIX, protocolIds, recordsTopic } from './protocols.js'
 import { SeedDialer, transportPart } from './SeedDialer.js'
@@ -34,8 +33,6 @@ interface Message {
   bytes: Uint8Array
 }
 
-/** Multicodec of the /p2p/<id> multiaddr component. */
-const P2P_CODE = 421
 /** How often one peer's (or seed's) repeated failures are logged, ms. */
 const LOG_PERIOD_MS = 60_000
 /** Peers and addresses whose refusal was logged; cleared when full (then logged again, once). */
@@ -331,20 +328,9 @@ export class Libp2pHost implements P2PHost {
     }
   }
 
-  /** Add a peer's known multiaddrs (from gossip: skip those of other peers and malformed ones) to the peer store. */
+  /** Add a peer's known multiaddrs (from gossip) to the peer store. */
   async #remember(peer: PeerId, addrs: readonly string[]): Promise<void> {
-    const id = peer.toString()
-    const multiaddrs: Multiaddr[] = []
-    for (const addr of addrs) {
-      try {
-        const ma = multiaddr(addr)
-        const addrPeer = ma.getPeerId()
-        if (addrPeer !== null && addrPeer !== id) continue
-        multiaddrs.push(addrPeer === null ? ma : ma.decapsulateCode(P2P_CODE))
-      } catch {
-        // A malformed addr from a peer's gossip is skipped; the others may work.
-      }
-    }
+    const multiaddrs = peerAddrs(peer.toString(), addrs)
     if (multiaddrs.length > 0) await this.#node.peerStore.merge(peer, { multiaddrs })
   }
 
@@ -354,7 +340,7 @@ export class Libp2pHost implements P2PHost {
     this.#mdnsDials.add(id)
     const signal = AbortSignal.any([AbortSignal.timeout(this.#opts.dialTimeoutMs), this.#stop.signal])
     const dial = async (): Promise<void> => {
-      await this.#node.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs.map((ma) => (ma.getPeerId() === null ? ma : ma.decapsulateCode(P2P_CODE))) })
+      await this.#node.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs.map(withoutPeerId) })
       await this.#node.dial(peer.id, { signal })
       log.debug('dialled mDNS peer', { peer: id })
     }
