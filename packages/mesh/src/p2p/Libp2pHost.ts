@@ -78,7 +78,7 @@ export class Libp2pHost implements P2PHost {
       turnBudgetMs: opts.turnBudgetMs,
       maxQueuedFrames: opts.inboxFrames,
       maxQueuedBytes: opts.maxMessageBytes,
-      deliver: (from, channel, bytes) => this.#dispatch(from, channel as Channel, bytes),
+      deliver: (from, channel, bytes) => this.#dispatch(from, channel, bytes),
       dropped: () => this.#drop('inbox-full'),
     })
     this.#receiver = new StreamReceiver({
