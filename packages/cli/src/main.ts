@@ -21,7 +21,7 @@ import { fleetKeyFileArg, tokenFileArg } from './options/secretFiles.js'
 import { isLoopbackHost } from '@breaker-mesh/core'
 import type { HostPort } from '@breaker-mesh/core'
 
-/** Exit codes of DESIGN.md "CLI and admin API (contract)". */
+/** Exit codes: the CLI contract (docs/ARCHITECTURE.md, "Protocols"). */
 export const EXIT = { ok: 0, nodeError: 1, usage: 2, unreachable: 3 } as const
 
 const DEFAULT_LISTEN = '0.0.0.0:7946'

@@ -1,3 +1,5 @@
+import { integerIn, numberIn } from '@breaker-mesh/core'
+
 /** What the workload needs of a breaker: `MeshBreaker` has it. */
 export interface WorkloadBreaker {
   execute<T>(fn: () => Promise<T>): Promise<T>
@@ -62,11 +64,9 @@ export function startWorkload(options: WorkloadOptions): Workload {
   const timeoutMs = options.timeoutMs ?? 2000
   const summaryEveryMs = options.summaryEveryMs ?? 5000
   const doFetch = options.fetch ?? fetch
-  if (!Number.isFinite(rps) || rps <= 0 || rps > 10_000) throw new RangeError(`rps must be > 0 and <= 10000, got ${rps}`)
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`)
-  if (!Number.isInteger(summaryEveryMs) || summaryEveryMs < 1) {
-    throw new RangeError(`summaryEveryMs must be a positive integer, got ${summaryEveryMs}`)
-  }
+  numberIn('rps', rps, Number.MIN_VALUE, 10_000)
+  integerIn('timeoutMs', timeoutMs, 1, Number.MAX_SAFE_INTEGER)
+  integerIn('summaryEveryMs', summaryEveryMs, 1, Number.MAX_SAFE_INTEGER)
 
   const counts: WorkloadCounts = { sent: 0, ok: 0, failed: 0, rejected: 0, skipped: 0 }
   const inFlight = new Set<Promise<void>>()

@@ -5,9 +5,10 @@
  * fleet of one. Imports no libp2p (only the `P2PHost` type).
  */
 import { randomBytes } from 'node:crypto'
+import { noopDisposer } from '@breaker-mesh/core'
 import type { P2PHost, Refusal, Unsubscribe } from './p2p/P2PHost.js'
 
-const none: Unsubscribe = () => undefined
+const none: Unsubscribe = noopDisposer
 
 export class LocalHost implements P2PHost {
   /** `local-` and 16 random hex digits: unique per mesh, never mistaken for a libp2p peer id. */

@@ -4,9 +4,9 @@
  * fleet of one. (No libp2p, no sockets: localMode.process.test.ts.)
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMesh } from './Mesh.js'
+import { createMesh } from './createMesh.js'
 import type { Mesh } from './Mesh.js'
-import type { MeshEvent } from './MeshApi.js'
+import type { MeshEvent } from './MeshView.js'
 
 describe('createMesh({ network: false })', () => {
   const meshes: Mesh[] = []

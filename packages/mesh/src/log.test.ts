@@ -1,5 +1,8 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, it, expect } from 'vitest'
-import { createLogger } from './log.js'
+import { LOG_NAMESPACES, createLogger } from './log.js'
 import type { LoggerSettings } from './log.js'
 
 function capture(settings: Omit<LoggerSettings, 'write'> = {}): { lines: Array<Record<string, unknown>>; settings: LoggerSettings } {
@@ -20,18 +23,21 @@ describe('createLogger', () => {
   it('prints debug for every namespace with BREAKER_MESH_DEBUG=1', () => {
     for (const value of ['1', 'true', '*']) {
       const { lines, settings } = capture({ debug: value })
-      createLogger('swim', settings).debug('hello')
+      createLogger('mesh', settings).debug('hello')
       expect(lines).toHaveLength(1)
-      expect(lines[0]).toMatchObject({ level: 'debug', ns: 'swim', msg: 'hello' })
+      expect(lines[0]).toMatchObject({ level: 'debug', ns: 'mesh', msg: 'hello' })
     }
   })
 
   it('prints debug only for the listed namespaces', () => {
-    const { lines, settings } = capture({ debug: 'p2p, gossip' })
+    const { lines, settings } = capture({ debug: 'p2p, other' })
     createLogger('p2p', settings).debug('a')
-    createLogger('gossip', settings).debug('b')
-    createLogger('swim', settings).debug('c')
-    expect(lines.map((l) => l.msg)).toEqual(['a', 'b'])
+    createLogger('mesh', settings).debug('b')
+    expect(lines.map((l) => l.msg)).toEqual(['a'])
+    const both = capture({ debug: 'mesh,p2p' })
+    createLogger('p2p', both.settings).debug('a')
+    createLogger('mesh', both.settings).debug('b')
+    expect(both.lines.map((l) => l.msg)).toEqual(['a', 'b'])
     const off = capture({ debug: '0' })
     createLogger('p2p', off.settings).debug('x')
     expect(off.lines).toEqual([])
@@ -97,5 +103,17 @@ describe('createLogger', () => {
     const { lines, settings } = capture()
     createLogger('p2p', settings).warn('real', { msg: 'fake', ns: 'other', level: 'debug' })
     expect(lines[0]).toMatchObject({ msg: 'real', ns: 'p2p', level: 'warn' })
+  })
+})
+
+describe('debug namespaces', () => {
+  it('the sources create loggers of the listed namespaces only, and use every one', () => {
+    const root = fileURLToPath(new URL('.', import.meta.url))
+    const sources = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !/\.test\.ts$|fixtures|dashboard/.test(f))
+    const used = new Set<string>()
+    for (const file of sources) {
+      for (const m of readFileSync(join(root, file), 'utf8').matchAll(/createLogger\('([^']*)'/g)) used.add(m[1] as string)
+    }
+    expect([...used].sort()).toEqual([...LOG_NAMESPACES].sort())
   })
 })

@@ -4,8 +4,11 @@
  *   {"t":"2025-01-01T00:00:00.000Z","level":"warn","ns":"p2p","msg":"dropped frame","from":"12D3…"}
  *
  * Quiet by default: `debug` lines print only when `BREAKER_MESH_DEBUG` is `1`,
- * `true` or `*` (every namespace) or a comma list of namespaces
- * (`p2p,swim,gossip`). `warn` always prints. `rateLimited` is a warn that
+ * `true` or `*` (every namespace) or a comma list of namespaces. The
+ * namespaces in use: `mesh` (the node: start, stop, joins, seed re-dials,
+ * sends that failed, listener errors) and `p2p` (the libp2p host: peers,
+ * streams, seed dials, refused connections, dropped frames); e.g.
+ * `BREAKER_MESH_DEBUG=p2p`. `warn` always prints. `rateLimited` is a warn that
  * prints at most once per key per period (e.g. "bad message from peer X":
  * a flood of bad frames costs one line a minute, with a count of the lines it
  * suppressed). Nothing here logs per call on a hot path; callers log state
@@ -104,8 +107,12 @@ const defaultWrite = (line: string): void => {
   process.stderr.write(`${line}\n`)
 }
 
-/** A logger for namespace `ns` (e.g. `p2p`, `swim`, `gossip`, `mesh`). */
-export function createLogger(ns: string, settings: LoggerSettings = {}): Logger {
+/** The debug namespaces in use (log.test.ts checks the sources create no other). */
+export const LOG_NAMESPACES = ['mesh', 'p2p'] as const
+export type LogNamespace = (typeof LOG_NAMESPACES)[number]
+
+/** A logger for namespace `ns`: `mesh` or `p2p` (see the top of this file). */
+export function createLogger(ns: LogNamespace, settings: LoggerSettings = {}): Logger {
   const target = settings.target
   const debugEnabled =
     target !== undefined

@@ -16,6 +16,8 @@ describe('argument parsers', () => {
     expect(joinArg('c:3', ['a:1'])).toEqual(['a:1', 'c:3'])
     expect(() => joinArg('a:1,bad', undefined)).toThrow(/"bad"/)
     expect(() => joinArg('/ip4', undefined)).toThrow(/multiaddr/)
+    expect(() => joinArg('a:0', undefined)).toThrow(/1\.\.65535/)
+    expect(() => joinArg('[::1]:0', undefined)).toThrow(InvalidArgumentError)
   })
 
   it('rpsArg accepts positive rates up to 10000', () => {

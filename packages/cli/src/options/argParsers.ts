@@ -4,7 +4,7 @@
  * `InvalidArgumentError`, which commander turns into a usage error (exit 2).
  */
 import { InvalidArgumentError } from 'commander'
-import { parseHostPort } from '@breaker-mesh/core'
+import { fleetName, parseHostPort } from '@breaker-mesh/core'
 import type { HostPort } from '@breaker-mesh/core'
 
 function usage<T>(fn: () => T): T {
@@ -59,15 +59,18 @@ export function hostNamesArg(value: string): string[] {
 /**
  * `--join` seeds, accumulated over repeated flags and variadic values; each
  * value may hold several seeds separated by commas or spaces (as
- * BREAKER_MESH_JOIN does). A seed is `host:port` or a multiaddr.
+ * BREAKER_MESH_JOIN does). A seed is `host:port` (core's `parseHostPort`,
+ * and a port to dial: not 0) or a multiaddr. A multiaddr gets only a shape
+ * check here (libp2p is not loaded to read flags); the mesh parses every
+ * seed when the node starts, and a bad one is a usage error then.
  */
 export function joinArg(value: string, previous: string[] | undefined): string[] {
   const seeds = value.split(/[\s,]+/).filter((s) => s !== '')
   for (const seed of seeds) {
     if (seed.startsWith('/')) {
       if (!/^(\/[^/\s]+\/[^/\s]+)+$/.test(seed)) throw new InvalidArgumentError(`"${seed}" is not a multiaddr`)
-    } else {
-      hostPortArg(seed)
+    } else if (hostPortArg(seed).port === 0) {
+      throw new InvalidArgumentError(`"${seed}": a seed needs the port its node listens on, 1..65535`)
     }
   }
   return [...(previous ?? []), ...seeds]
@@ -105,12 +108,9 @@ export function targetUrlArg(value: string): string {
   return url.href
 }
 
-/** `--fleet`: 1..64 chars of [A-Za-z0-9._-]. */
+/** `--fleet`: a fleet name as core's `fleetName` checks it (1..64 chars of [A-Za-z0-9._-]). */
 export function fleetArg(value: string): string {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
-    throw new InvalidArgumentError(`"${value}" is not a fleet name: 1..64 chars of A-Z a-z 0-9 . _ -`)
-  }
-  return value
+  return usage(() => fleetName('fleet', value))
 }
 
 /** A non-empty text of at most `max` chars (`--name`, `--breaker`, `--reason`). */

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
-import type { AdminTarget, MeshStats, MeshView } from '../MeshApi.js'
+import type { AdminTarget, MeshStats, MeshView } from '../MeshView.js'
 import { ADMIN_REFUSALS } from './AdminCounters.js'
 import type { AdminCounters } from './AdminCounters.js'
 import { registerBreakerMetrics } from './breakerMetrics.js'

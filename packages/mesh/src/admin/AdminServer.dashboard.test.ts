@@ -4,7 +4,7 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AdminTarget, MeshStats, MeshView } from '../MeshApi.js'
+import type { AdminTarget, MeshStats, MeshView } from '../MeshView.js'
 import { startAdminServer } from './AdminServer.js'
 import type { AdminServer } from './AdminServer.js'
 

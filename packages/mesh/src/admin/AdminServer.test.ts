@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { AdminTarget, MeshEvent, MeshStats, MeshView } from '../MeshApi.js'
+import type { AdminTarget, MeshEvent, MeshStats, MeshView } from '../MeshView.js'
 import { startAdminServer } from './AdminServer.js'
 import type { AdminServer } from './AdminServer.js'
 

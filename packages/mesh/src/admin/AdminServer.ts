@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AdminTarget, MeshView } from '../MeshApi.js'
+import { booleanOption, integerIn, stringOf } from '@breaker-mesh/core'
+import type { AdminTarget, MeshView } from '../MeshView.js'
 import { AdminCounters } from './AdminCounters.js'
 import { createAdminMetrics } from './AdminMetrics.js'
-import { DashboardAssets } from './dashboardAssets.js'
+import { DashboardAssets } from './DashboardAssets.js'
 import { EventStreamHub } from './EventStreamHub.js'
 import { createHostCheck, validateAllowedHosts } from './hostCheck.js'
 import type { HostCheck } from './hostCheck.js'
@@ -73,7 +74,7 @@ const BREAKER_ROUTE = /^\/v1\/breakers\/([^/]*)\/(force-open|force-close|reset)$
 const BREAKER_PREFIX = /^\/v1\/breakers\//
 
 /**
- * Serve the admin HTTP API (docs/ARCHITECTURE.md) for `target` (a running mesh):
+ * Serve the admin HTTP API (docs/ARCHITECTURE.md, "Protocols") for `target` (a running mesh):
  * `GET /v1/view`, `GET /v1/events` (SSE), `POST /v1/breakers/:name/force-open|force-close|reset`,
  * `GET /v1/stats`, `GET /metrics`, `GET /healthz` (liveness), `GET /readyz` (200 once
  * synced), and the web dashboard at `GET /`. Errors are `{ error: { code, message } }`
@@ -324,32 +325,17 @@ interface ResolvedOptions {
 }
 
 function validate(options: AdminServerOptions): ResolvedOptions {
-  const { host, port } = options
-  if (typeof host !== 'string' || host === '') throw new RangeError(`host must be a non-empty string, got ${String(host)}`)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer 0..65535, got ${port}`)
-  const resolved: ResolvedOptions = {
-    host,
-    port,
-    heartbeatMs: options.heartbeatMs ?? 15_000,
-    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
-    maxStreamBufferBytes: options.maxStreamBufferBytes ?? 1024 * 1024,
-    processMetrics: options.processMetrics ?? true,
-    token: options.token,
-    dashboardDir: options.dashboardDir,
+  const { token, dashboardDir } = options
+  return {
+    host: stringOf('host', options.host, 1, 253),
+    port: integerIn('port', options.port, 0, 65535),
+    heartbeatMs: integerIn('heartbeatMs', options.heartbeatMs, 10, 3_600_000, 15_000),
+    maxBodyBytes: integerIn('maxBodyBytes', options.maxBodyBytes, 1, 16 * 1024 * 1024, 16 * 1024),
+    maxStreamBufferBytes: integerIn('maxStreamBufferBytes', options.maxStreamBufferBytes, 1024, 1024 * 1024 * 1024, 1024 * 1024),
+    processMetrics: booleanOption('processMetrics', options.processMetrics, true),
+    token: token === undefined ? undefined : stringOf('token', token, 1, 4096),
+    dashboardDir: dashboardDir === undefined ? undefined : stringOf('dashboardDir', dashboardDir, 1, 4096),
     allowedHosts: validateAllowedHosts(options.allowedHosts),
     limits: resolveAdminLimits(options),
-  }
-  if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token.length === 0)) {
-    throw new RangeError('token must be a non-empty string')
-  }
-  integerIn('heartbeatMs', resolved.heartbeatMs, 10, 3_600_000)
-  integerIn('maxBodyBytes', resolved.maxBodyBytes, 1, 16 * 1024 * 1024)
-  integerIn('maxStreamBufferBytes', resolved.maxStreamBufferBytes, 1024, 1024 * 1024 * 1024)
-  return resolved
-}
-
-function integerIn(field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${field} must be an integer ${min}..${max}, got ${value}`)
   }
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import type { AdminTarget, MeshEvent } from '../MeshApi.js'
+import type { AdminTarget, MeshEvent } from '../MeshView.js'
 import type { AdminCounters } from './AdminCounters.js'
 import { HttpError } from './HttpError.js'
 

@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
-import type { MeshStats, MeshView } from '../MeshApi.js'
+import type { MeshStats, MeshView } from '../MeshView.js'
 
 const OVERRIDES = ['forced-open', 'forced-closed'] as const
 type BreakerStats = MeshStats['breakers'][number]

@@ -216,7 +216,7 @@ describe('admin server limits', () => {
     expect(() => resolveAdminLimits({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 })).toThrow(/requestTimeoutMs must be at least headersTimeoutMs/)
     expect(() => resolveAdminLimits({ keepAliveTimeoutMs: 1.5 })).toThrow(/keepAliveTimeoutMs/)
     expect(() => resolveAdminLimits({ maxConnections: 1 })).toThrow(/maxConnections.*1/)
-    expect(() => resolveAdminLimits({ maxConnections: 10, maxEventStreams: 10 })).toThrow(/maxEventStreams must be an integer 0\.\.9, got 10/)
+    expect(() => resolveAdminLimits({ maxConnections: 10, maxEventStreams: 10 })).toThrow(/maxEventStreams must be an integer in 0\.\.9, got 10/)
     expect(() => resolveAdminLimits({ maxMetricsBreakers: -1 })).toThrow(/maxMetricsBreakers/)
     expect(resolveAdminLimits({})).toEqual({
       headersTimeoutMs: 10_000,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { integerIn } from '@breaker-mesh/core'
 import type { AdminCounters } from './AdminCounters.js'
 
 /**
@@ -60,21 +61,21 @@ export interface AdminLimits {
 
 /** Defaults applied and every field checked: a RangeError names the field and the value. */
 export function resolveAdminLimits(options: AdminLimitsOptions): AdminLimits {
-  const headersTimeoutMs = intIn('headersTimeoutMs', options.headersTimeoutMs ?? 10_000, 10, 600_000)
-  const requestTimeoutMs = intIn('requestTimeoutMs', options.requestTimeoutMs ?? Math.max(30_000, headersTimeoutMs), 10, 3_600_000)
+  const headersTimeoutMs = integerIn('headersTimeoutMs', options.headersTimeoutMs, 10, 600_000, 10_000)
+  const requestTimeoutMs = integerIn('requestTimeoutMs', options.requestTimeoutMs, 10, 3_600_000, Math.max(30_000, headersTimeoutMs))
   if (requestTimeoutMs < headersTimeoutMs) {
     throw new RangeError(`requestTimeoutMs must be at least headersTimeoutMs (${headersTimeoutMs}), got ${requestTimeoutMs}`)
   }
-  const maxConnections = intIn('maxConnections', options.maxConnections ?? 1024, 2, 1_000_000)
-  const maxEventStreams = intIn('maxEventStreams', options.maxEventStreams ?? Math.min(256, maxConnections - 1), 0, maxConnections - 1)
+  const maxConnections = integerIn('maxConnections', options.maxConnections, 2, 1_000_000, 1024)
+  const maxEventStreams = integerIn('maxEventStreams', options.maxEventStreams, 0, maxConnections - 1, Math.min(256, maxConnections - 1))
   return {
     headersTimeoutMs,
     requestTimeoutMs,
-    keepAliveTimeoutMs: intIn('keepAliveTimeoutMs', options.keepAliveTimeoutMs ?? 5_000, 10, 600_000),
+    keepAliveTimeoutMs: integerIn('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 10, 600_000, 5_000),
     connectionsCheckingIntervalMs: Math.max(5, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
     maxConnections,
     maxEventStreams,
-    maxMetricsBreakers: intIn('maxMetricsBreakers', options.maxMetricsBreakers ?? 500, 0, 100_000),
+    maxMetricsBreakers: integerIn('maxMetricsBreakers', options.maxMetricsBreakers, 0, 100_000, 500),
   }
 }
 
@@ -133,11 +134,4 @@ export function applyAdminLimits(server: Server, limits: AdminLimits, counters: 
     if (socket.writable && !answered) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy())
     else socket.destroy()
   })
-}
-
-function intIn(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${field} must be an integer ${min}..${max}, got ${value}`)
-  }
-  return value
 }

@@ -8,11 +8,12 @@
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMesh } from '../Mesh.js'
+import { createMesh } from '../createMesh.js'
 import type { Mesh } from '../Mesh.js'
 import { startAdminServer } from './AdminServer.js'
 import type { AdminServer } from './AdminServer.js'
 import { hangForever, uniqueName, waitFor } from '../fixtures/meshHarness.js'
+import { fleetNodeOf } from '../testing/index.js'
 
 function promtoolPath(): string | null {
   try {
@@ -79,7 +80,7 @@ describe('GET /metrics of a real node', () => {
     const inventory = a.breaker('inventory', { failureRate: false, consecutiveFailures: 1 })
     await inventory.execute(() => Promise.reject(new Error('down'))).catch(() => undefined)
     a.forceOpen('search', 'vendor incident')
-    await waitFor('b to learn both records', () => b.node.table.get('inventory')?.state === 'open' && b.node.table.get('search')?.override === 'forced-open')
+    await waitFor('b to learn both records', () => fleetNodeOf(b).table.get('inventory')?.state === 'open' && fleetNodeOf(b).table.get('search')?.override === 'forced-open')
 
     const text = await (await fetch(`${servers[0]!.url}/metrics`)).text()
     expect(sample(text, 'breaker_mesh_call_duration_seconds_count{breaker="payments-api"}')).toBe(3)

@@ -5,6 +5,7 @@
  * options to `mesh.breaker()`).
  */
 import type { BreakerOptions } from '@breaker-mesh/core'
+import { booleanOption, functionOption } from '@breaker-mesh/core'
 
 /** What `fn` receives. */
 export interface CallContext {
@@ -99,18 +100,6 @@ export const defaultIsFailureStatus = (status: number): boolean => status >= 500
 /** Largest timeout a timer can hold (setTimeout clamps anything larger to 1 ms). */
 export const MAX_TIMEOUT_MS = 2_147_483_647
 
-function optionalFunction<T>(field: string, value: unknown): T | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'function') throw new RangeError(`${field} must be a function, got ${typeof value}`)
-  return value as T
-}
-
-function optionalBoolean(field: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw new RangeError(`${field} must be true or false, got ${String(value)}`)
-  return value
-}
-
 /** A timeout option as ms (0 = none); `undefined` gives `fallback`. */
 export function resolveTimeout(field: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
@@ -125,12 +114,12 @@ export function resolveTimeout(field: string, value: unknown, fallback: number):
 export function resolveCallPolicy(options: object | undefined): ResolvedCallPolicy {
   const o = (options ?? {}) as Record<string, unknown>
   return Object.freeze({
-    isFailure: optionalFunction<(error: unknown) => boolean>('isFailure', o.isFailure),
-    isResultFailure: optionalFunction<(result: unknown) => boolean>('isResultFailure', o.isResultFailure),
-    isFailureStatus: optionalFunction<(status: number) => boolean>('isFailureStatus', o.isFailureStatus) ?? defaultIsFailureStatus,
+    isFailure: functionOption<(error: unknown) => boolean>('isFailure', o.isFailure),
+    isResultFailure: functionOption<(result: unknown) => boolean>('isResultFailure', o.isResultFailure),
+    isFailureStatus: functionOption<(status: number) => boolean>('isFailureStatus', o.isFailureStatus) ?? defaultIsFailureStatus,
     timeoutMs: resolveTimeout('timeoutMs', o.timeoutMs, 0),
-    fallback: optionalFunction<Fallback<unknown>>('fallback', o.fallback),
-    fallbackOnFailure: optionalBoolean('fallbackOnFailure', o.fallbackOnFailure, false),
+    fallback: functionOption<Fallback<unknown>>('fallback', o.fallback),
+    fallbackOnFailure: booleanOption('fallbackOnFailure', o.fallbackOnFailure, false),
   })
 }
 
@@ -144,11 +133,11 @@ export function resolveExecuteOptions(base: ResolvedCallPolicy, options: Execute
     throw new TypeError(`signal must be an AbortSignal, got ${typeof signal}`)
   }
   return {
-    isFailure: optionalFunction<(error: unknown) => boolean>('isFailure', options.isFailure) ?? base.isFailure,
-    isResultFailure: optionalFunction<(result: unknown) => boolean>('isResultFailure', options.isResultFailure) ?? base.isResultFailure,
+    isFailure: functionOption<(error: unknown) => boolean>('isFailure', options.isFailure) ?? base.isFailure,
+    isResultFailure: functionOption<(result: unknown) => boolean>('isResultFailure', options.isResultFailure) ?? base.isResultFailure,
     isFailureStatus: base.isFailureStatus,
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs, base.timeoutMs),
-    fallback: optionalFunction<Fallback<unknown>>('fallback', options.fallback) ?? base.fallback,
-    fallbackOnFailure: optionalBoolean('fallbackOnFailure', options.fallbackOnFailure, base.fallbackOnFailure),
+    fallback: functionOption<Fallback<unknown>>('fallback', options.fallback) ?? base.fallback,
+    fallbackOnFailure: booleanOption('fallbackOnFailure', options.fallbackOnFailure, base.fallbackOnFailure),
   }
 }

@@ -6,9 +6,10 @@ import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, bulkhead, handleA
 import type { IPolicy } from 'cockatiel'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BreakerOpenError, BreakerTimeoutError } from '@breaker-mesh/core'
-import { createMesh } from '../Mesh.js'
+import { createMesh } from '../createMesh.js'
 import type { Mesh } from '../Mesh.js'
 import { uniqueName, waitFor } from '../fixtures/meshHarness.js'
+import { fleetNodeOf } from '../testing/index.js'
 
 describe('MeshBreaker inside cockatiel', () => {
   let mesh: Mesh
@@ -56,7 +57,7 @@ describe('MeshBreaker inside cockatiel', () => {
     expect(value).toBe('attempt 1')
     expect(attempts).toBe(2)
     // One timed-out attempt (a failure) and one success, both seen by the breaker.
-    expect(mesh.node.localTotals(name)).toMatchObject({ calls: 2, failures: 1 })
+    expect(fleetNodeOf(mesh).localTotals(name)).toMatchObject({ calls: 2, failures: 1 })
     expect(b.state).toBe('closed')
   })
 
@@ -88,7 +89,7 @@ describe('MeshBreaker inside cockatiel', () => {
     expect(err).toBeInstanceOf(BreakerTimeoutError)
     expect(seen?.aborted).toBe(true)
     expect(seen?.reason).toBe(err)
-    expect(mesh.node.localTotals(name)).toMatchObject({ calls: 1, failures: 1 })
+    expect(fleetNodeOf(mesh).localTotals(name)).toMatchObject({ calls: 1, failures: 1 })
   })
 
   it('a cancellation through cockatiel’s signal is not counted', async () => {
@@ -103,7 +104,7 @@ describe('MeshBreaker inside cockatiel', () => {
     await waitFor('the call to start', () => started)
     controller.abort()
     await expect(call).rejects.toBeInstanceOf(TaskCancelledError)
-    expect(mesh.node.localTotals(name).calls).toBe(0)
+    expect(fleetNodeOf(mesh).localTotals(name).calls).toBe(0)
     expect(b.state).toBe('closed')
   })
 })

@@ -6,10 +6,11 @@
  */
 import CircuitBreaker from 'opossum'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createMesh } from '../Mesh.js'
+import { createMesh } from '../createMesh.js'
 import type { Mesh } from '../Mesh.js'
 import { uniqueName, waitFor } from '../fixtures/meshHarness.js'
 import { syncOpossum } from './syncOpossum.js'
+import { fleetNodeOf } from '../testing/index.js'
 
 describe('syncOpossum', () => {
   let mesh: Mesh
@@ -36,7 +37,7 @@ describe('syncOpossum', () => {
       { name: uniqueName('opossum'), resetTimeout, errorThresholdPercentage: 50, volumeThreshold: 1, timeout: false },
     )
     circuits.push(c)
-    return { c, upstream, record: () => mesh.node.table.get(c.name) }
+    return { c, upstream, record: () => fleetNodeOf(mesh).table.get(c.name) }
   }
 
   it('the circuit tripping on its own statistics opens the fleet breaker', async () => {
@@ -82,7 +83,7 @@ describe('syncOpossum', () => {
     await expect(c.fire()).rejects.toThrow('upstream 503')
     // resetTimeout (30 ms) = the fleet cooldown: this node is the only member, so it wins the claim.
     await waitFor('the circuit to go half-open', () => c.halfOpen)
-    expect(record()).toMatchObject({ state: 'half-open', prober: mesh.node.id })
+    expect(record()).toMatchObject({ state: 'half-open', prober: fleetNodeOf(mesh).id })
     await expect(c.fire()).rejects.toThrow('upstream 503') // the trial fails
     expect(record()).toMatchObject({ state: 'open', openCount: 2 })
     upstream.down = false

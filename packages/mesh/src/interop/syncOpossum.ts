@@ -103,7 +103,7 @@ export function syncOpossum(mesh: Mesh, circuit: OpossumCircuit, name: string = 
   const onClose = (): void => {
     if (driving || settleTrial(true)) return
     if (handle.override === 'forced-open') return drive(() => circuit.open())
-    if (handle.override === null && handle.state !== 'closed') mesh.node.reset(name, `${label} closed`)
+    if (handle.override === null && handle.state !== 'closed') mesh.reset(name, `${label} closed`)
   }
 
   const onHalfOpen = (): void => {

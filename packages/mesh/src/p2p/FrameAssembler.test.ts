@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as lp from 'it-length-prefixed'
-import { FrameAssembler, FrameError } from './FrameAssembler.js'
+import { FrameAssembler } from './FrameAssembler.js'
+import { FrameError } from './FrameError.js'
 
 const bytes = (...xs: number[]) => Uint8Array.from(xs)
 const frame = (n: number, fill: number) => new Uint8Array(n).fill(fill)

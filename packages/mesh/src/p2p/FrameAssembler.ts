@@ -11,14 +11,7 @@
  *
  * Pure and synchronous: the caller feeds chunks and gets whole frames back.
  */
-
-export class FrameError extends Error {
-  readonly code = 'ERR_FRAME_TOO_LARGE'
-  constructor(readonly length: number, readonly max: number) {
-    super(`frame of ${length} bytes exceeds the limit of ${max}`)
-    this.name = 'FrameError'
-  }
-}
+import { FrameError } from './FrameError.js'
 
 /** Bytes of a varint length prefix we accept: 4 × 7 bits = up to 256 MiB. */
 const MAX_PREFIX_BYTES = 4

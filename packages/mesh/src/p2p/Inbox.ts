@@ -15,6 +15,8 @@
  *   (gossipsub delivers it), so over the limit it is dropped and counted; SWIM
  *   piggyback and push-pull repair what is lost.
  */
+import type { Channel } from '@breaker-mesh/core'
+
 export interface InboxOptions {
   /** ms of handler work per event-loop turn before yielding. */
   turnBudgetMs: number
@@ -23,14 +25,14 @@ export interface InboxOptions {
   /** Bytes waiting per peer before backpressure or drops. */
   maxQueuedBytes: number
   /** Runs one frame's handlers; must not throw. */
-  deliver(from: string, channel: string, bytes: Uint8Array): void
+  deliver(from: string, channel: Channel, bytes: Uint8Array): void
   /** A frame dropped because its peer's queue was full (gossip only). */
-  dropped(from: string, channel: string): void
+  dropped(from: string, channel: Channel): void
   now?: () => number
 }
 
 interface Queue {
-  frames: Array<{ channel: string; bytes: Uint8Array }>
+  frames: Array<{ channel: Channel; bytes: Uint8Array }>
   bytes: number
   /** Resolvers of streams waiting for this queue to drain. */
   waiters: Array<() => void>
@@ -62,7 +64,7 @@ export class Inbox {
    * (with `wait`, for streams) a promise that resolves when the peer's queue
    * has room again.
    */
-  push(from: string, channel: string, bytes: Uint8Array, wait: boolean): Promise<void> | undefined {
+  push(from: string, channel: Channel, bytes: Uint8Array, wait: boolean): Promise<void> | undefined {
     if (this.closed) return undefined
     if (this.queues.size === 0 && !this.overBudget()) {
       this.run(from, channel, bytes)
@@ -118,7 +120,7 @@ export class Inbox {
     for (const w of this.nextTurnWaiters.splice(0)) w()
   }
 
-  private run(from: string, channel: string, bytes: Uint8Array): void {
+  private run(from: string, channel: Channel, bytes: Uint8Array): void {
     this.overBudget() // starts this turn's clock if this is its first inbound work
     this.opts.deliver(from, channel, bytes)
   }

@@ -8,106 +8,63 @@
  * promise has a catch, and failures are logged rate-limited per peer.
  */
 import '../polyfill.js'
-import { createLibp2p } from 'libp2p'
-import type { Libp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
-import type { Identify } from '@libp2p/identify'
-import { mdns } from '@libp2p/mdns'
-import { gossipsub } from '@chainsafe/libp2p-gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import type { Multiaddr } from '@multiformats/multiaddr'
-import { lpStream } from 'it-length-prefixed-stream'
+import { EventEmitter } from '@breaker-mesh/core'
+import type { Channel, DirectChannel } from '@breaker-mesh/core'
 import { createLogger } from '../log.js'
-import { connectionSettings } from './connectionSettings.js'
-import { gossipsubSettings } from './gossipsubSettings.js'
+import { createLibp2pNode } from './createLibp2pNode.js'
+import type { MdnsPeer, Node, PeerId, Stream } from './createLibp2pNode.js'
 import type { ResolvedP2PHostOptions } from './hostOptions.js'
-import { fleetKeyProtector } from './fleetKeyProtector.js'
-import { FrameAssembler } from './FrameAssembler.js'
 import { Inbox } from './Inbox.js'
+import { errorMessage, isDuplicatePublish, isNoPeersToPublish } from './libp2pErrors.js'
+import { OutboundStreams } from './OutboundStreams.js'
 import { ReceiveBudget } from './ReceiveBudget.js'
 import { P2PError } from './P2PError.js'
-import type { P2PHost, Protocol, Refusal, Unsubscribe } from './P2PHost.js'
+import type { MessageHandler, P2PHost, Refusal, Unsubscribe } from './P2PHost.js'
+import { peerAddrs, withoutPeerId } from './peerAddrs.js'
 import { PeerPresence } from './PeerPresence.js'
-import { PROTOCOLS, PROTOCOL_PREFIX, mdnsServiceTag, protocolIds, recordsTopic } from './protocols.js'
-import { resolveSeeds } from './seeds.js'
+import { MAX_STREAMS_PER_PROTOCOL, PROTOCOLS, PROTOCOL_PREFIX, protocolIds, recordsTopic } from './protocols.js'
+import { SeedDialer, transportPart } from './SeedDialer.js'
+import { StreamReceiver } from './StreamReceiver.js'
 
-type PubSubService = ReturnType<ReturnType<typeof gossipsub>>
-type Node = Libp2p<{ identify: Identify; pubsub: PubSubService }>
-type PeerId = ReturnType<typeof peerIdFromString>
-type Stream = Awaited<ReturnType<Node['dialProtocol']>>
-type MdnsPeer = { id: PeerId; multiaddrs: Multiaddr[] }
-interface Outbound {
-  stream: Stream
-  write(bytes: Uint8Array, signal: AbortSignal): Promise<void>
+interface Message {
+  from: string
+  channel: Channel
+  bytes: Uint8Array
 }
 
-type MessageHandler = (from: string, channel: Protocol | 'gossip', bytes: Uint8Array) => void
-type ConnectedHandler = (peerId: string, addrs: string[]) => void
-type DisconnectedHandler = (peerId: string) => void
-
-/** Multicodec of the /p2p/<id> multiaddr component. */
-const P2P_CODE = 421
-/**
- * Concurrent streams per connection per protocol, each way (libp2p defaults:
- * 32 in, 64 out). A sender keeps one long-lived stream per peer and protocol
- * and replaces it when it breaks, so a few cover overlap with a dying one;
- * every extra stream is a Yamux window a peer could fill.
- */
-const MAX_STREAMS_PER_PROTOCOL = 16
 /** How often one peer's (or seed's) repeated failures are logged, ms. */
 const LOG_PERIOD_MS = 60_000
-/** Seed address → peer id memory, to skip re-dialling a seed we are connected to. */
-const MAX_SEED_PEERS = 1024
 /** Peers and addresses whose refusal was logged; cleared when full (then logged again, once). */
 const MAX_LOGGED_REFUSALS = 1024
 
 const log = createLogger('p2p')
-
-function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err))
-}
-
-function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
-
-/** `/ip4/1.2.3.4/tcp/5/p2p/Qm…` → `/ip4/1.2.3.4/tcp/5`. */
-function transportPart(addr: string): string {
-  const i = addr.indexOf('/p2p/')
-  return i === -1 ? addr : addr.slice(0, i)
-}
 
 export class Libp2pHost implements P2PHost {
   readonly peerId: string
   readonly #node: Node
   readonly #opts: ResolvedP2PHostOptions
   readonly #topic: string
-  readonly #protocolIds: Readonly<Record<Protocol, string>>
+  readonly #protocolIds: Readonly<Record<DirectChannel, string>>
   readonly #refusals: Record<Refusal, number> = { 'fleet-key': 0, 'foreign-fleet': 0 }
   readonly #loggedRefusals = new Set<string>()
   /** Inbound frames dropped before decoding, by reason. */
   readonly #drops: Record<string, number> = Object.create(null) as Record<string, number>
   readonly #inbox: Inbox
   readonly #budget: ReceiveBudget
+  readonly #receiver: StreamReceiver
+  readonly #outbound: OutboundStreams<Stream>
+  readonly #seeds: SeedDialer
   readonly #stop = new AbortController()
   readonly #presence: PeerPresence
-  readonly #messageHandlers = new Set<MessageHandler>()
-  readonly #connectedHandlers = new Set<ConnectedHandler>()
-  readonly #disconnectedHandlers = new Set<DisconnectedHandler>()
-  /** Transport address of a seed → the peer found there last time. */
-  readonly #seedPeers = new Map<string, string>()
-  /** Seed addresses that turned out to be this node. */
-  readonly #selfAddrs = new Set<string>()
+  readonly #messages = new EventEmitter<Message>((err) => log.rateLimited('handler:message', LOG_PERIOD_MS, 'message handler threw', { err }))
+  readonly #connected = new EventEmitter<{ peer: string; addrs: string[] }>((err) =>
+    log.rateLimited('handler:connected', LOG_PERIOD_MS, 'peer-connected handler threw', { err }),
+  )
+  readonly #disconnected = new EventEmitter<string>((err) =>
+    log.rateLimited('handler:disconnected', LOG_PERIOD_MS, 'peer-disconnected handler threw', { err }),
+  )
   readonly #mdnsDials = new Set<string>()
-  /** Open outbound stream per `<peer> <protocol>`. */
-  readonly #outbound = new Map<string, Promise<Outbound>>()
-  #seedDial: Promise<string[]> | undefined
-  #seedsAllSelf = false
-  #seedTimer: NodeJS.Timeout | undefined
   #stopping: Promise<void> | undefined
 
   private constructor(node: Node, opts: ResolvedP2PHostOptions) {
@@ -121,47 +78,43 @@ export class Libp2pHost implements P2PHost {
       turnBudgetMs: opts.turnBudgetMs,
       maxQueuedFrames: opts.inboxFrames,
       maxQueuedBytes: opts.maxMessageBytes,
-      deliver: (from, channel, bytes) => this.#dispatch(from, channel as Protocol | 'gossip', bytes),
+      deliver: (from, channel, bytes) => this.#dispatch(from, channel, bytes),
       dropped: () => this.#drop('inbox-full'),
     })
+    this.#receiver = new StreamReceiver({
+      maxMessageBytes: opts.maxMessageBytes,
+      partialFrameTimeoutMs: opts.partialFrameTimeoutMs,
+      budget: this.#budget,
+      inbox: this.#inbox,
+      drop: (reason) => this.#drop(reason),
+      stopped: () => this.#stopped,
+      log,
+    })
+    this.#outbound = new OutboundStreams<Stream>(
+      (peer, channel, signal) => node.dialProtocol(peerIdFromString(peer), this.#protocolIds[channel], { signal }),
+      opts.maxMessageBytes,
+    )
+    this.#seeds = new SeedDialer(
+      {
+        peerId: this.peerId,
+        addrs: () => this.addrs(),
+        isConnected: (peer) => this.#isConnected(peer),
+        dial: async (ma, signal) => (await node.dial(ma, { signal })).remotePeer.toString(),
+      },
+      { seeds: opts.seeds, lookup: opts.seedLookup, dialTimeoutMs: opts.dialTimeoutMs, stopSignal: this.#stop.signal, log },
+    )
     this.#presence = new PeerPresence(opts.identifyWaitMs, {
-      connected: (peer, addrs) => this.#emitConnected(peer, addrs),
-      disconnected: (peer) => this.#emitDisconnected(peer),
+      connected: (peer, addrs) => this.#connected.emit({ peer, addrs }),
+      disconnected: (peer) => this.#disconnected.emit(peer),
     })
   }
 
   static async create(opts: ResolvedP2PHostOptions): Promise<Libp2pHost> {
-    // mDNS raises `peer` on its own discovery object; libp2p re-raises every
-    // new peer-store entry as `peer:discovery` (identify, sends, …). Listening
-    // on the mDNS object itself sees exactly the mDNS finds.
     let onMdnsPeer: (peer: MdnsPeer) => void = () => {}
     let onRefused: (reason: Refusal, who: string, detail: string) => void = () => {}
-    const node: Node = await createLibp2p({
-      start: false,
-      addresses: { listen: [opts.listenAddr] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      // A stream's receive window stays at Yamux's initial 256 KiB instead of
-      // growing to 16 MiB for a fast reader: what a peer can have in flight to
-      // us per stream is bounded, and a reader that pauses stalls its sender.
-      streamMuxers: [yamux({ maxStreamWindowSize: 256 * 1024 })],
-      ...(opts.fleetKey === undefined
-        ? {}
-        : { connectionProtector: fleetKeyProtector({ key: opts.fleetKey, onRefused: (reason, remote, detail) => onRefused(reason, remote, detail) }) }),
-      connectionManager: connectionSettings(opts.dialTimeoutMs),
-      peerDiscovery: opts.mdns
-        ? [
-            (components) => {
-              const discovery = mdns({ serviceTag: mdnsServiceTag(opts.fleet), interval: opts.mdnsIntervalMs })(components)
-              discovery.addEventListener('peer', (evt) => onMdnsPeer(evt.detail))
-              return discovery
-            },
-          ]
-        : [],
-      services: {
-        identify: identify(),
-        pubsub: gossipsub(gossipsubSettings(opts.maxMessageBytes)),
-      },
+    const node = await createLibp2pNode(opts, {
+      mdnsPeer: (peer) => onMdnsPeer(peer),
+      refused: (reason, who, detail) => onRefused(reason, who, detail),
     })
     const host = new Libp2pHost(node, opts)
     onMdnsPeer = (peer) => host.#onMdnsPeer(peer)
@@ -205,15 +158,16 @@ export class Libp2pHost implements P2PHost {
     node.addEventListener('peer:disconnect', (evt) => {
       const peer = evt.detail.toString()
       log.debug('peer disconnected', { peer })
-      for (const key of this.#outbound.keys()) if (key.startsWith(`${peer} `)) this.#outbound.delete(key)
+      this.#outbound.forgetPeer(peer)
       this.#presence.connectionDown(peer)
     })
-    for (const protocol of PROTOCOLS) {
+    for (const channel of PROTOCOLS) {
       await node.handle(
-        this.#protocolIds[protocol],
+        this.#protocolIds[channel],
         ({ stream, connection }) => {
-          this.#receive(protocol, stream, connection.remotePeer.toString()).catch((err: unknown) => {
-            log.rateLimited(`receive:${connection.remotePeer.toString()}`, LOG_PERIOD_MS, 'inbound stream failed', { err })
+          const from = connection.remotePeer.toString()
+          this.#receiver.receive(channel, stream, from).catch((err: unknown) => {
+            log.rateLimited(`receive:${from}`, LOG_PERIOD_MS, 'inbound stream failed', { err })
           })
         },
         { maxInboundStreams: MAX_STREAMS_PER_PROTOCOL, maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL },
@@ -227,18 +181,12 @@ export class Libp2pHost implements P2PHost {
       // Noise-authenticated neighbour that forwarded it; each record inside names
       // its own writer.
       if (msg.topic !== this.#topic) return
-      this.#deliver(propagationSource.toString(), 'gossip', msg.data)
+      if (!this.#stopped) this.#inbox.push(propagationSource.toString(), 'gossip', msg.data, false)
     })
     pubsub.subscribe(this.#topic)
     log.debug('started', { peerId: this.peerId, addrs: this.addrs(), fleet: this.#opts.fleet })
-
-    if (this.#opts.seeds.length > 0) {
-      void this.dialSeeds()
-      this.#seedTimer = setInterval(() => {
-        if (!this.#stopped && node.getConnections().length === 0) void this.dialSeeds()
-      }, this.#opts.seedRefreshMs)
-      this.#seedTimer.unref()
-    }
+    // The first seed round; later ones are the caller's (see P2PHost.dialSeeds).
+    void this.dialSeeds()
   }
 
   get #stopped(): boolean {
@@ -254,7 +202,7 @@ export class Libp2pHost implements P2PHost {
   }
 
   seedsAllSelf(): boolean {
-    return this.#seedsAllSelf
+    return this.#seeds.allSelf
   }
 
   refusals(): Readonly<Record<Refusal, number>> {
@@ -292,70 +240,35 @@ export class Libp2pHost implements P2PHost {
   }
 
   onMessage(handler: MessageHandler): Unsubscribe {
-    this.#messageHandlers.add(handler)
-    return () => this.#messageHandlers.delete(handler)
+    return this.#messages.add((m) => handler(m.from, m.channel, m.bytes))
   }
 
-  onPeerConnected(handler: ConnectedHandler): Unsubscribe {
-    this.#connectedHandlers.add(handler)
-    return () => this.#connectedHandlers.delete(handler)
+  onPeerConnected(handler: (peerId: string, addrs: string[]) => void): Unsubscribe {
+    return this.#connected.add((c) => handler(c.peer, c.addrs))
   }
 
-  onPeerDisconnected(handler: DisconnectedHandler): Unsubscribe {
-    this.#disconnectedHandlers.add(handler)
-    return () => this.#disconnectedHandlers.delete(handler)
+  onPeerDisconnected(handler: (peerId: string) => void): Unsubscribe {
+    return this.#disconnected.add(handler)
   }
 
-  async send(to: string, protocol: Protocol, bytes: Uint8Array, addrs: readonly string[] = []): Promise<void> {
+  async send(to: string, channel: DirectChannel, bytes: Uint8Array, addrs: readonly string[] = []): Promise<void> {
     this.#assertRunning()
-    const protocolId = this.#protocolIds[protocol]
-    if (protocolId === undefined) throw new RangeError(`protocol must be 'swim' or 'sync', got ${String(protocol)}`)
+    if (this.#protocolIds[channel] === undefined) throw new RangeError(`channel must be 'swim' or 'sync', got ${String(channel)}`)
     this.#assertSize(bytes)
     const peer = this.#parsePeer(to)
     // Only the timeout: a per-send AbortSignal.any() would hang a listener on the
     // long-lived stop signal for every message. Stopping closes every connection,
     // which ends any write in flight.
     const timeout = AbortSignal.timeout(this.#opts.sendTimeoutMs)
-    const signal = timeout
-    const key = `${to} ${protocol}`
-    // One long-lived stream per peer and protocol carries every frame: no
-    // stream set-up or protocol negotiation per SWIM message. A stream that
-    // broke (the connection closed) is replaced once, at once.
-    for (let attempt = 0; ; attempt++) {
-      let out: Promise<Outbound> | undefined
-      try {
-        out = this.#outbound.get(key)
-        if (!out) {
-          out = this.#openOutbound(peer, protocolId, addrs, signal)
-          this.#outbound.set(key, out)
-        }
-        await (await out).write(bytes, signal)
-        return
-      } catch (err) {
-        if (this.#outbound.get(key) === out) this.#outbound.delete(key)
-        void out?.then((o) => o.stream.abort(toError(err)), () => {})
-        if (this.#stopped) throw new P2PError('P2P_STOPPED', `send to ${to} on ${protocol}: the host stopped`, { cause: err })
-        if (timeout.aborted) {
-          throw new P2PError('P2P_SEND_TIMEOUT', `send to ${to} on ${protocol} timed out after ${this.#opts.sendTimeoutMs} ms`, { cause: err })
-        }
-        if (attempt >= 1) throw new P2PError('P2P_SEND_FAILED', `send to ${to} on ${protocol} failed: ${errMessage(err)}`, { cause: err })
+    try {
+      if (addrs.length > 0 && this.#node.getConnections(peer).length === 0) await this.#remember(peer, addrs)
+      await this.#outbound.write(to, channel, bytes, timeout, () => !this.#stopped && !timeout.aborted)
+    } catch (err) {
+      if (this.#stopped) throw new P2PError('P2P_STOPPED', `send to ${to} on ${channel}: the host stopped`, { cause: err })
+      if (timeout.aborted) {
+        throw new P2PError('P2P_SEND_TIMEOUT', `send to ${to} on ${channel} timed out after ${this.#opts.sendTimeoutMs} ms`, { cause: err })
       }
-    }
-  }
-
-  async #openOutbound(peer: PeerId, protocolId: string, addrs: readonly string[], signal: AbortSignal): Promise<Outbound> {
-    if (addrs.length > 0 && this.#node.getConnections(peer).length === 0) await this.#remember(peer, addrs)
-    const stream = await this.#node.dialProtocol(peer, protocolId, { signal })
-    const lp = lpStream(stream, { maxDataLength: this.#opts.maxMessageBytes })
-    let chain: Promise<void> = Promise.resolve()
-    return {
-      stream,
-      // Frames on one stream go out one at a time, in order.
-      write(bytes, writeSignal) {
-        const next = chain.then(() => lp.write(bytes, { signal: writeSignal }))
-        chain = next.catch(() => {})
-        return next
-      },
+      throw new P2PError('P2P_SEND_FAILED', `send to ${to} on ${channel} failed: ${errorMessage(err)}`, { cause: err })
     }
   }
 
@@ -365,28 +278,14 @@ export class Libp2pHost implements P2PHost {
     try {
       await this.#node.services.pubsub.publish(this.#topic, bytes)
     } catch (err) {
-      // allowPublishToZeroTopicPeers already prevents this one; keep the promise anyway.
-      if (errMessage(err).includes('NoPeersSubscribedToTopic')) return
-      // Unsigned messages are identified by content: the same bytes again are already out.
-      if (errMessage(err).includes('Duplicate')) return
+      if (isNoPeersToPublish(err) || isDuplicatePublish(err)) return
       if (this.#stopped) throw new P2PError('P2P_STOPPED', 'publish: the host stopped', { cause: err })
-      throw new P2PError('P2P_PUBLISH_FAILED', `publish failed: ${errMessage(err)}`, { cause: err })
+      throw new P2PError('P2P_PUBLISH_FAILED', `publish failed: ${errorMessage(err)}`, { cause: err })
     }
   }
 
   dialSeeds(): Promise<string[]> {
-    if (this.#stopped || this.#opts.seeds.length === 0) return Promise.resolve([])
-    // One dial round at a time: concurrent callers (start, refresh timer, the
-    // mesh's join and partition healing) share it.
-    this.#seedDial ??= this.#dialSeedsOnce()
-      .catch((err: unknown) => {
-        log.warn('seed dial round failed', { err })
-        return []
-      })
-      .finally(() => {
-        this.#seedDial = undefined
-      })
-    return this.#seedDial
+    return this.#seeds.dial()
   }
 
   async hangUp(peerId: string): Promise<void> {
@@ -401,7 +300,6 @@ export class Libp2pHost implements P2PHost {
 
   async #doStop(): Promise<void> {
     this.#stop.abort()
-    clearInterval(this.#seedTimer)
     this.#presence.stop()
     this.#inbox.close()
     try {
@@ -412,104 +310,9 @@ export class Libp2pHost implements P2PHost {
     log.debug('stopped', { peerId: this.peerId })
   }
 
-  /**
-   * Read one inbound stream: a sender keeps it open and writes frame after
-   * frame. Unfinished frames are charged to the peer's receive budget and must
-   * complete within `partialFrameTimeoutMs`; whole frames go to the inbox,
-   * which pauses this loop while the peer's queue is full.
-   */
-  async #receive(protocol: Protocol, stream: Stream, from: string): Promise<void> {
-    const frames = new FrameAssembler(this.#opts.maxMessageBytes)
-    let charged = 0
-    let stall: NodeJS.Timeout | undefined
-    let failed = false
-    const fail = (reason: string, message: string): void => {
-      if (failed) return
-      failed = true
-      this.#drop(reason)
-      log.rateLimited(`${reason}:${from}`, LOG_PERIOD_MS, 'dropped inbound stream', { from, protocol, reason, detail: message })
-      stream.abort(new Error(message))
-    }
-    try {
-      for await (const chunk of stream.source) {
-        if (failed) return
-        const bytes = chunk.subarray()
-        // Charge the chunk before the assembler copies any of it; settle after.
-        if (!this.#budget.take(from, bytes.byteLength)) {
-          fail('frame-budget', `${frames.buffered + bytes.byteLength} bytes of unfinished frames from one peer would pass the receive budget`)
-          return
-        }
-        charged += bytes.byteLength
-        let complete: Uint8Array[]
-        try {
-          complete = frames.push(bytes)
-        } catch (err) {
-          fail('frame-too-large', errMessage(err))
-          return
-        }
-        this.#budget.give(from, charged - frames.buffered)
-        charged = frames.buffered
-        if (complete.length > 0 || !frames.partial) {
-          clearTimeout(stall)
-          stall = undefined
-        }
-        if (frames.partial && stall === undefined) {
-          stall = setTimeout(() => fail('frame-stalled', `a frame did not finish within ${this.#opts.partialFrameTimeoutMs} ms`), this.#opts.partialFrameTimeoutMs)
-          stall.unref()
-        }
-        for (const frame of complete) {
-          const full = this.#inbox.push(from, protocol, frame, true)
-          if (full) await full
-        }
-        // This turn's inbound work is spent: pull no more until the next one.
-        if (this.#inbox.overBudget()) await this.#inbox.nextTurn()
-      }
-    } catch (err) {
-      const ended = err instanceof Error && (err.name === 'UnexpectedEOFError' || err.name === 'StreamResetError' || err.name === 'StreamStateError')
-      if (!this.#stopped && !ended && !failed) {
-        log.rateLimited(`bad-stream:${from}`, LOG_PERIOD_MS, 'inbound stream failed', { from, protocol, err })
-      }
-      stream.abort(toError(err))
-    } finally {
-      clearTimeout(stall)
-      this.#budget.give(from, charged)
-    }
-  }
-
-  #deliver(from: string, channel: Protocol | 'gossip', bytes: Uint8Array): void {
-    if (this.#stopped) return
-    this.#inbox.push(from, channel, bytes, false)
-  }
-
-  #dispatch(from: string, channel: Protocol | 'gossip', bytes: Uint8Array): void {
-    if (this.#stopped) return
-    for (const handler of this.#messageHandlers) {
-      try {
-        handler(from, channel, bytes)
-      } catch (err) {
-        log.rateLimited(`handler:${channel}`, LOG_PERIOD_MS, 'message handler threw', { from, channel, err })
-      }
-    }
-  }
-
-  #emitConnected(peer: string, addrs: string[]): void {
-    for (const handler of this.#connectedHandlers) {
-      try {
-        handler(peer, addrs)
-      } catch (err) {
-        log.rateLimited('handler:connected', LOG_PERIOD_MS, 'peer-connected handler threw', { peer, err })
-      }
-    }
-  }
-
-  #emitDisconnected(peer: string): void {
-    for (const handler of this.#disconnectedHandlers) {
-      try {
-        handler(peer)
-      } catch (err) {
-        log.rateLimited('handler:disconnected', LOG_PERIOD_MS, 'peer-disconnected handler threw', { peer, err })
-      }
-    }
+  #dispatch(from: string, channel: Channel, bytes: Uint8Array): void {
+    if (this.#stopped || !this.#messages.active) return
+    this.#messages.emit({ from, channel, bytes })
   }
 
   /** Addrs we dialled this peer on: dialable, unlike an inbound connection's source port. */
@@ -525,69 +328,10 @@ export class Libp2pHost implements P2PHost {
     }
   }
 
+  /** Add a peer's known multiaddrs (from gossip) to the peer store. */
   async #remember(peer: PeerId, addrs: readonly string[]): Promise<void> {
-    const id = peer.toString()
-    const multiaddrs: Multiaddr[] = []
-    for (const addr of addrs) {
-      try {
-        const ma = multiaddr(addr)
-        const addrPeer = ma.getPeerId()
-        if (addrPeer !== null && addrPeer !== id) continue
-        multiaddrs.push(addrPeer === null ? ma : ma.decapsulateCode(P2P_CODE))
-      } catch {
-        // A malformed addr from a peer's gossip is skipped; the others may work.
-      }
-    }
+    const multiaddrs = peerAddrs(peer.toString(), addrs)
     if (multiaddrs.length > 0) await this.#node.peerStore.merge(peer, { multiaddrs })
-  }
-
-  async #dialSeedsOnce(): Promise<string[]> {
-    const addrs = await resolveSeeds(this.#opts.seeds, this.#opts.seedLookup, (seed, err) => {
-      log.rateLimited(`seed-lookup:${seed.input}`, LOG_PERIOD_MS, 'seed lookup failed', { seed: seed.input, err })
-    })
-    const own = new Set(this.addrs().map(transportPart))
-    const targets = addrs.filter((a) => !own.has(transportPart(a)) && !this.#selfAddrs.has(transportPart(a)))
-    const results = await Promise.allSettled(targets.map((a) => this.#dialSeed(a)))
-    const reached = new Set<string>()
-    const errors: string[] = []
-    results.forEach((r, i) => {
-      if (r.status === 'fulfilled') {
-        if (r.value !== null) reached.add(r.value)
-      } else {
-        errors.push(`${targets[i] ?? '?'}: ${errMessage(r.reason)}`)
-      }
-    })
-    if (errors.length > 0 && !this.#stopped) {
-      log.rateLimited('seed-dial', LOG_PERIOD_MS, 'seed dial failed', { failed: errors, reached: reached.size })
-    }
-    // Every seed address resolved to this node: a fleet of one behind a headless service.
-    this.#seedsAllSelf = addrs.length > 0 && errors.length === 0 && reached.size === 0
-    log.debug('seeds dialled', { targets: targets.length, reached: [...reached] })
-    return [...reached]
-  }
-
-  /** Dial one resolved seed address; the peer id reached, or null if it is this node. */
-  async #dialSeed(addr: string): Promise<string | null> {
-    const key = transportPart(addr)
-    const ma = multiaddr(addr)
-    const known = ma.getPeerId() ?? this.#seedPeers.get(key)
-    if (known === this.peerId) return null
-    if (known !== undefined && this.#isConnected(known)) return known
-    const signal = AbortSignal.any([AbortSignal.timeout(this.#opts.dialTimeoutMs), this.#stop.signal])
-    try {
-      const conn = await this.#node.dial(ma, { signal })
-      const id = conn.remotePeer.toString()
-      if (this.#seedPeers.size >= MAX_SEED_PEERS) this.#seedPeers.clear()
-      this.#seedPeers.set(key, id)
-      return id
-    } catch (err) {
-      // A name that resolves to every instance (headless service) includes this one.
-      if (/dial self/i.test(errMessage(err))) {
-        this.#selfAddrs.add(key)
-        return null
-      }
-      throw err
-    }
   }
 
   #onMdnsPeer(peer: MdnsPeer): void {
@@ -596,7 +340,7 @@ export class Libp2pHost implements P2PHost {
     this.#mdnsDials.add(id)
     const signal = AbortSignal.any([AbortSignal.timeout(this.#opts.dialTimeoutMs), this.#stop.signal])
     const dial = async (): Promise<void> => {
-      await this.#node.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs.map((ma) => (ma.getPeerId() === null ? ma : ma.decapsulateCode(P2P_CODE))) })
+      await this.#node.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs.map(withoutPeerId) })
       await this.#node.dial(peer.id, { signal })
       log.debug('dialled mDNS peer', { peer: id })
     }

@@ -5,7 +5,7 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
-import { createP2PHost } from './P2PHost.js'
+import { createP2PHost } from './index.js'
 import type { P2PHost, P2PHostOptions } from './P2PHost.js'
 import { P2PError } from './P2PError.js'
 
@@ -79,6 +79,8 @@ describe('createP2PHost options', () => {
     [{ listen: { host: 'example.com', port: 1 } }, 'listen.host'],
     [{ listen: { host: '127.0.0.1', port: 70000 } }, 'listen.port'],
     [{ seeds: ['nope'] }, '"nope"'],
+    [{ seeds: ['127.0.0.1:0'] }, 'outside 1..65535'],
+    [{ mdns: 'yes' }, 'mdns'],
     [{ maxMessageBytes: 0 }, 'maxMessageBytes'],
     [{ sendTimeoutMs: 1.5 }, 'sendTimeoutMs'],
   ])('rejects %j with a RangeError naming %s', async (bad, field) => {
@@ -205,9 +207,9 @@ describe('P2PHost on 127.0.0.1', () => {
     expect(await a.dialSeeds()).toEqual([])
   })
 
-  it('hangUp raises disconnect on both sides, and the seed refresh reconnects', async () => {
+  it('hangUp raises disconnect on both sides, and a seed round reconnects', async () => {
     const a = await host()
-    const b = await host({ seeds: [`127.0.0.1:${portOf(a)}`], seedRefreshMs: 100 })
+    const b = await host({ seeds: [`127.0.0.1:${portOf(a)}`] })
     const aDown: string[] = []
     const bDown: string[] = []
     const bUp: string[] = []
@@ -219,7 +221,8 @@ describe('P2PHost on 127.0.0.1', () => {
     await waitFor('disconnect events', () => aDown.length === 1 && bDown.length === 1)
     expect(aDown).toEqual([b.peerId])
     expect(bDown).toEqual([a.peerId])
-    // Not connected to anyone: b re-dials its seed by itself.
+    // The host dials its seeds once by itself, at start; re-dialling is the mesh's SeedRedialer.
+    expect(await b.dialSeeds()).toEqual([a.peerId])
     await waitFor('reconnect', () => bUp.length === 2)
     expect(b.connectedPeers()).toEqual([a.peerId])
   })
@@ -233,7 +236,6 @@ describe('P2PHost on 127.0.0.1', () => {
     let answers: Array<{ address: string; family: number }> = []
     const b = await host({
       seeds: [`seeds.test:${portOf(a)}`],
-      seedRefreshMs: 60_000,
       seedLookup: async () => answers,
     })
     expect(await b.dialSeeds()).toEqual([])

@@ -1,18 +1,18 @@
 /**
- * The mesh's only door to libp2p. Everything above speaks to peers through
- * this narrow interface (peer ids and multiaddrs as strings, payloads as
- * bytes), so moving to libp2p 3 / `@libp2p/gossipsub` changes this folder only.
+ * The mesh's only door to libp2p: the `P2PHost` contract and its options.
+ * Everything above speaks to peers through this narrow interface (peer ids and
+ * multiaddrs as strings, payloads as bytes), so moving to libp2p 3 /
+ * `@libp2p/gossipsub` changes the `p2p/` folder only.
+ *
+ * This file holds types only and imports no implementation: `Libp2pHost`
+ * (libp2p), `LocalHost` (local mode) and the in-memory test host implement
+ * it; `createP2PHost` (the libp2p factory) is in `p2p/index.ts`.
  */
-import '../polyfill.js'
-import { resolveP2PHostOptions } from './hostOptions.js'
-import { Libp2pHost } from './Libp2pHost.js'
-import type { Protocol } from './protocols.js'
+import type { Channel, DirectChannel, Disposer } from '@breaker-mesh/core'
 import type { SeedLookup } from './seeds.js'
 
-export type { Protocol }
-
 export interface P2PHostOptions {
-  /** Fleet name: picks the gossipsub topic and the mDNS service tag. [A-Za-z0-9._-]{1,64}. */
+  /** Fleet name: picks the gossipsub topic and the mDNS service tag. [A-Za-z0-9._-]{1,64} (core's `FLEET_NAME`). */
   fleet: string
   /** Listen address; host must be an IP literal (or `localhost`), port 0 = any free port. */
   listen: { host: string; port: number }
@@ -20,9 +20,7 @@ export interface P2PHostOptions {
   seeds: string[]
   /** Find and dial nodes of the same fleet on the LAN by multicast DNS. */
   mdns: boolean
-  /** ms between seed re-dials while no peer is connected; default 5000. */
-  seedRefreshMs?: number
-  /** Largest message in bytes on every channel; default 8 MiB. All nodes must agree. */
+  /** Largest message in bytes on every channel; default 640 KiB (`WIRE_LIMITS.maxMessageBytes`). All nodes must agree. */
   maxMessageBytes?: number
   /** ms before a `send` gives up (dial + negotiate + write); default 2000. */
   sendTimeoutMs?: number
@@ -60,9 +58,11 @@ export interface P2PHostOptions {
  */
 export type Refusal = 'fleet-key' | 'foreign-fleet'
 
+/** Stops a subscription: core's `Disposer` (callable, and `dispose()`). */
+export type Unsubscribe = Disposer
 
-/** Stops a subscription. */
-export type Unsubscribe = () => void
+/** Receives every message: direct frames with the sending peer, gossip with the neighbour that forwarded it. */
+export type MessageHandler = (from: string, channel: Channel, bytes: Uint8Array) => void
 
 export interface P2PHost {
   /** This node's libp2p peer id (base58, `12D3KooW…`). */
@@ -72,16 +72,16 @@ export interface P2PHost {
   /** Close every connection and stop listening. Idempotent; later calls reject with P2P_STOPPED. */
   stop(): Promise<void>
   /**
-   * One message to one peer on /breaker-mesh/<fleet>/swim/1.0.0 or /breaker-mesh/<fleet>/sync/1.0.0:
-   * open a stream, write one length-prefixed frame, close. Dials if needed;
+   * One message to one peer on /breaker-mesh/<fleet>/swim/1.0.0 or /breaker-mesh/<fleet>/sync/1.0.0,
+   * as one length-prefixed frame on a long-lived stream. Dials if needed;
    * `addrs` (known multiaddrs of the peer) are added to the peer store first.
    * Rejects with a P2PError on failure, after `sendTimeoutMs` at the latest.
    */
-  send(to: string, protocol: Protocol, bytes: Uint8Array, addrs?: readonly string[]): Promise<void>
+  send(to: string, channel: DirectChannel, bytes: Uint8Array, addrs?: readonly string[]): Promise<void>
   /** Publish on the gossipsub topic `/breaker-mesh/<fleet>/records/1`. Never throws on "no peers". */
   publish(bytes: Uint8Array): Promise<void>
-  /** Every received message: direct frames with the sending peer, gossip with its origin. */
-  onMessage(handler: (from: string, channel: Protocol | 'gossip', bytes: Uint8Array) => void): Unsubscribe
+  /** Every received message: direct frames with the sending peer, gossip with its forwarder. */
+  onMessage(handler: MessageHandler): Unsubscribe
   /**
    * A peer became connected (mDNS discovery, seed dial, send, or inbound): once
    * per peer per connection-up, with its listen multiaddrs (incl. /p2p/<id>)
@@ -90,7 +90,12 @@ export interface P2PHost {
   onPeerConnected(handler: (peerId: string, addrs: string[]) => void): Unsubscribe
   /** The last connection to a peer announced by onPeerConnected closed. */
   onPeerDisconnected(handler: (peerId: string) => void): Unsubscribe
-  /** Dial every seed now (looking DNS names up again); resolves with the peer ids reached. Never rejects. */
+  /**
+   * Dial every seed once now (looking DNS names up again); resolves with the
+   * peer ids reached. Never rejects. The host dials its seeds once when it
+   * starts; re-dialling later is the caller's decision (the mesh's
+   * `SeedRedialer`), so there is one re-dial loop.
+   */
   dialSeeds(): Promise<string[]>
   /** Close every connection to a peer. */
   hangUp(peerId: string): Promise<void>
@@ -107,14 +112,4 @@ export interface P2PHost {
   dropped(): Readonly<Record<string, number>>
   /** Bytes of unfinished inbound frames held now, and the most held at once so far. */
   bufferedBytes(): { now: number; highWater: number }
-}
-
-/**
- * Create, start and listen. When this resolves the host listens, is
- * subscribed to the fleet's topic, and has started dialling its seeds (the
- * returned `dialSeeds()` joins that dial). Rejects with a RangeError on bad
- * options (naming the field) and with libp2p's error if it cannot listen.
- */
-export async function createP2PHost(options: P2PHostOptions): Promise<P2PHost> {
-  return Libp2pHost.create(resolveP2PHostOptions(options))
 }

@@ -14,6 +14,7 @@
  */
 import { preSharedKey } from '@libp2p/pnet'
 import { formatFleetKey } from '@breaker-mesh/core'
+import { FleetKeyMismatchError } from './FleetKeyMismatchError.js'
 
 type ProtectorFactory = ReturnType<typeof preSharedKey>
 type Protector = ReturnType<ProtectorFactory>
@@ -33,14 +34,6 @@ export interface FleetKeyProtectorInit {
   timeoutMs?: number
   /** A handshake failed: the peer has no key or another one. `remote` is its address. */
   onRefused(reason: KeyRefusal, remote: string, detail: string): void
-}
-
-export class FleetKeyMismatchError extends Error {
-  readonly code = 'ERR_FLEET_KEY_MISMATCH'
-  constructor(remote: string) {
-    super(`connection with ${remote} refused: the peer has no fleet key or another one`)
-    this.name = 'FleetKeyMismatchError'
-  }
 }
 
 export function fleetKeyProtector(init: FleetKeyProtectorInit): ProtectorFactory {

@@ -7,7 +7,7 @@
  * are built for an open, adversarial network (Ethereum); a fleet is a closed
  * set of instances of one service, so scoring is relaxed to never silence a
  * member. Misbehaviour defence comes from strict validation of every decoded
- * message instead (DESIGN.md, "Network").
+ * message instead (docs/ARCHITECTURE.md, "Protocols").
  */
 import type { GossipsubOpts } from '@chainsafe/libp2p-gossipsub'
 

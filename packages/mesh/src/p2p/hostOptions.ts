@@ -3,18 +3,12 @@
  * what moving it costs.
  */
 import { isIPv4, isIPv6 } from 'node:net'
-import { WIRE_LIMITS } from '@breaker-mesh/core'
+import { WIRE_LIMITS, booleanOption, fleetName, functionOption, integerIn } from '@breaker-mesh/core'
 import { parseSeed, systemSeedLookup } from './seeds.js'
 import type { Seed, SeedLookup } from './seeds.js'
 import type { P2PHostOptions } from './P2PHost.js'
 
 export const defaultP2PHostOptions = {
-  /**
-   * ms between seed re-dials while this node has no connection at all. Lower:
-   * a node that started before its seeds joins sooner; higher: fewer dials
-   * (and DNS lookups) against seeds that are down.
-   */
-  seedRefreshMs: 5000,
   /**
    * Largest message (bytes) on every channel: one direct frame, one gossip
    * payload [the wire's own limit, `WIRE_LIMITS.maxMessageBytes`, 640 KiB:
@@ -80,7 +74,6 @@ export interface ResolvedP2PHostOptions {
   listenAddr: string
   seeds: Seed[]
   mdns: boolean
-  seedRefreshMs: number
   maxMessageBytes: number
   sendTimeoutMs: number
   dialTimeoutMs: number
@@ -96,25 +89,17 @@ export interface ResolvedP2PHostOptions {
   fleetKey: Uint8Array | undefined
 }
 
-const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
-
-function positiveInt(field: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new RangeError(`${field} must be an integer in 1..${max}, got ${String(value)}`)
-  }
-  return value
-}
+/** 1 GiB: the length prefix and buffers are not meant for more. */
+const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024
+const MAX = Number.MAX_SAFE_INTEGER
 
 function listenAddr(listen: unknown): string {
   const l = listen as { host?: unknown; port?: unknown } | null
   if (l === null || typeof l !== 'object') {
     throw new RangeError(`listen must be { host, port }, got ${JSON.stringify(listen)}`)
   }
-  const { host, port } = l
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`listen.port must be an integer in 0..65535 (0 = any free port), got ${String(port)}`)
-  }
+  const { host } = l
+  const port = integerIn('listen.port', l.port, 0, 65535) // 0 = any free port
   if (host === 'localhost') return `/ip4/127.0.0.1/tcp/${port}`
   if (typeof host === 'string' && isIPv4(host)) return `/ip4/${host}/tcp/${port}`
   if (typeof host === 'string' && isIPv6(host) && !host.includes('%')) return `/ip6/${host}/tcp/${port}`
@@ -124,24 +109,20 @@ function listenAddr(listen: unknown): string {
 /** Apply defaults and validate; throws a RangeError naming the bad field and value. */
 export function resolveP2PHostOptions(options: P2PHostOptions): ResolvedP2PHostOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('P2PHost options must be an object')
-  const { fleet, seeds, mdns } = options
-  if (typeof fleet !== 'string' || !FLEET_RE.test(fleet)) {
-    throw new RangeError(`fleet must be 1..64 characters of [A-Za-z0-9._-], got ${JSON.stringify(fleet)}`)
-  }
+  const fleet = fleetName('fleet', options.fleet)
+  const { seeds } = options
   if (!Array.isArray(seeds)) throw new RangeError(`seeds must be an array of strings, got ${JSON.stringify(seeds)}`)
-  if (typeof mdns !== 'boolean') throw new RangeError(`mdns must be a boolean, got ${String(mdns)}`)
-  if (options.seedLookup !== undefined && typeof options.seedLookup !== 'function') {
-    throw new RangeError(`seedLookup must be a function, got ${String(options.seedLookup)}`)
-  }
+  const mdns = booleanOption('mdns', options.mdns)
+  const seedLookup = functionOption<SeedLookup>('seedLookup', options.seedLookup)
   const { fleetKey } = options
   if (fleetKey !== undefined && (!(fleetKey instanceof Uint8Array) || fleetKey.byteLength !== 32)) {
     const got = fleetKey instanceof Uint8Array ? `${fleetKey.byteLength} bytes` : typeof fleetKey
     throw new RangeError(`fleetKey must be 32 bytes (see parseFleetKey), got ${got}`)
   }
   const d = defaultP2PHostOptions
-  const maxMessageBytes = positiveInt('maxMessageBytes', options.maxMessageBytes, d.maxMessageBytes, 1024 * 1024 * 1024)
-  const peerBufferBytes = positiveInt('peerBufferBytes', options.peerBufferBytes, 2 * maxMessageBytes)
-  const totalBufferBytes = positiveInt('totalBufferBytes', options.totalBufferBytes, Math.max(32 * 1024 * 1024, 4 * maxMessageBytes))
+  const maxMessageBytes = integerIn('maxMessageBytes', options.maxMessageBytes, 1, MAX_MESSAGE_BYTES, d.maxMessageBytes)
+  const peerBufferBytes = integerIn('peerBufferBytes', options.peerBufferBytes, 1, MAX, 2 * maxMessageBytes)
+  const totalBufferBytes = integerIn('totalBufferBytes', options.totalBufferBytes, 1, MAX, Math.max(32 * 1024 * 1024, 4 * maxMessageBytes))
   if (peerBufferBytes < maxMessageBytes) {
     throw new RangeError(`peerBufferBytes must be at least maxMessageBytes (${maxMessageBytes}), got ${peerBufferBytes}`)
   }
@@ -153,19 +134,17 @@ export function resolveP2PHostOptions(options: P2PHostOptions): ResolvedP2PHostO
     listenAddr: listenAddr(options.listen),
     seeds: seeds.map((s: unknown) => parseSeed(s as string)),
     mdns,
-    seedRefreshMs: positiveInt('seedRefreshMs', options.seedRefreshMs, d.seedRefreshMs),
-    // 1 GiB: the length prefix and buffers are not meant for more.
     maxMessageBytes,
-    partialFrameTimeoutMs: positiveInt('partialFrameTimeoutMs', options.partialFrameTimeoutMs, d.partialFrameTimeoutMs),
+    partialFrameTimeoutMs: integerIn('partialFrameTimeoutMs', options.partialFrameTimeoutMs, 1, MAX, d.partialFrameTimeoutMs),
     peerBufferBytes,
     totalBufferBytes,
-    turnBudgetMs: positiveInt('turnBudgetMs', options.turnBudgetMs, d.turnBudgetMs, 1000),
-    inboxFrames: positiveInt('inboxFrames', options.inboxFrames, d.inboxFrames),
-    sendTimeoutMs: positiveInt('sendTimeoutMs', options.sendTimeoutMs, d.sendTimeoutMs),
-    dialTimeoutMs: positiveInt('dialTimeoutMs', options.dialTimeoutMs, d.dialTimeoutMs),
-    identifyWaitMs: positiveInt('identifyWaitMs', options.identifyWaitMs, d.identifyWaitMs),
-    mdnsIntervalMs: positiveInt('mdnsIntervalMs', options.mdnsIntervalMs, d.mdnsIntervalMs),
-    seedLookup: options.seedLookup ?? systemSeedLookup,
+    turnBudgetMs: integerIn('turnBudgetMs', options.turnBudgetMs, 1, 1000, d.turnBudgetMs),
+    inboxFrames: integerIn('inboxFrames', options.inboxFrames, 1, MAX, d.inboxFrames),
+    sendTimeoutMs: integerIn('sendTimeoutMs', options.sendTimeoutMs, 1, MAX, d.sendTimeoutMs),
+    dialTimeoutMs: integerIn('dialTimeoutMs', options.dialTimeoutMs, 1, MAX, d.dialTimeoutMs),
+    identifyWaitMs: integerIn('identifyWaitMs', options.identifyWaitMs, 1, MAX, d.identifyWaitMs),
+    mdnsIntervalMs: integerIn('mdnsIntervalMs', options.mdnsIntervalMs, 1, MAX, d.mdnsIntervalMs),
+    seedLookup: seedLookup ?? systemSeedLookup,
     fleetKey: fleetKey === undefined ? undefined : Uint8Array.from(fleetKey),
   }
 }

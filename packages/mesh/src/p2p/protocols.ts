@@ -7,17 +7,24 @@
  * version suffix instead.
  */
 import { createHash } from 'node:crypto'
+import type { DirectChannel } from '@breaker-mesh/core'
 
-/** The direct (one frame per stream) channels; gossip is the third channel. */
-export type Protocol = 'swim' | 'sync'
+/** The direct channels, one libp2p protocol each; gossip (the gossipsub topic) is the third channel. */
+export const PROTOCOLS: readonly DirectChannel[] = ['swim', 'sync']
 
-export const PROTOCOLS: readonly Protocol[] = ['swim', 'sync']
+/**
+ * Concurrent streams per connection per protocol, each way (libp2p defaults:
+ * 32 in, 64 out). A sender keeps one long-lived stream per peer and protocol
+ * and replaces it when it breaks, so a few cover overlap with a dying one;
+ * every extra stream is a Yamux window a peer could fill.
+ */
+export const MAX_STREAMS_PER_PROTOCOL = 16
 
 /** Every breaker-mesh protocol id starts with this; a peer serving one is a breaker-mesh node. */
 export const PROTOCOL_PREFIX = '/breaker-mesh/'
 
 /** The libp2p protocol ids of `fleet`: `/breaker-mesh/<fleet>/swim/1.0.0` and `/breaker-mesh/<fleet>/sync/1.0.0`. */
-export function protocolIds(fleet: string): Readonly<Record<Protocol, string>> {
+export function protocolIds(fleet: string): Readonly<Record<DirectChannel, string>> {
   return {
     swim: `${PROTOCOL_PREFIX}${fleet}/swim/1.0.0`,
     sync: `${PROTOCOL_PREFIX}${fleet}/sync/1.0.0`,

@@ -18,28 +18,40 @@ describe('parseSeed', () => {
     ['/dns4/seed/tcp/7946', { kind: 'dns4', host: 'seed', port: 7946, peerId: null }],
     [`/dns/seed.example/tcp/7946/p2p/${ID}`, { kind: 'dns', host: 'seed.example', port: 7946, peerId: ID }],
     ['/dns6/seed/tcp/7946', { kind: 'dns6', host: 'seed', port: 7946, peerId: null }],
+    ['/ip6/::ffff:1.2.3.4/tcp/1', { kind: 'ip6', port: 1, peerId: null }],
   ])('accepts %s', (input, expected) => {
     expect(parseSeed(input)).toMatchObject(expected)
   })
 
   it.each([
     ['', 'empty'],
-    ['seed', 'no :port'],
+    // host:port as core's parseHostPort reads it, plus the seed rules (a port to dial, an IP or a DNS name)
+    ['seed', 'missing :port'],
     ['seed:0', 'outside 1..65535'],
-    ['seed:65536', 'outside 1..65535'],
-    ['seed:http', 'not a number'],
-    ['::1:7946', '[addr]:port'],
-    ['[seed]:7946', 'only IPv6'],
+    ['[::1]:0', 'outside 1..65535'],
+    ['seed:65536', 'the port must be 0..65535'],
+    ['seed:http', 'the port must be a number'],
+    ['::1:7946', 'put IPv6 addresses in brackets'],
+    ['[seed]:7946', 'bad IPv6 address'],
+    ['[1.2.3.4]:7946', 'only IPv6 addresses go in brackets'],
+    ['[fe80::1%eth0]:7946', 'zone ids'],
     ['300.1.2.3:7946', 'neither an IP address nor a DNS name'],
-    ['bad host:7946', 'neither an IP address nor a DNS name'],
+    ['a..b:7946', 'neither an IP address nor a DNS name'],
+    ['bad host:7946', 'bad host'],
+    // multiaddrs as @multiformats/multiaddr reads them, plus the seed shape
     ['/ip4/127.0.0.1/udp/7946', '/tcp/<port>'],
-    ['/ip4/seed/tcp/7946', 'not an IPv4 address'],
-    ['/ip6/1.2.3.4/tcp/7946', 'not an IPv6 address'],
+    ['/ip4/127.0.0.1/tcp/0', 'outside 1..65535'],
+    ['/ip4/seed/tcp/7946', 'Invalid IPv4 address'],
+    ['/ip6/1.2.3.4/tcp/7946', 'Invalid IPv6 address'],
+    ['/ip4/127.0.0.1/tcp/99999', 'not a multiaddr'],
     ['/dns4/bad_host!/tcp/7946', 'not a DNS name'],
     ['/ip4/127.0.0.1/tcp/7946/p2p/notapeerid', 'not a peer id'],
     ['/ip4/127.0.0.1/tcp/7946/ws', 'only /p2p/'],
-    [`/ip4/127.0.0.1/tcp/7946/p2p/${ID}/extra`, 'only /p2p/'],
-    ['/unix/tmp/x/tcp/1', 'unsupported protocol'],
+    [`/ip4/127.0.0.1/tcp/7946/p2p/${ID}/p2p/${ID}`, 'only /p2p/'],
+    [`/ip4/127.0.0.1/tcp/7946/p2p/${ID}/extra`, 'not a multiaddr'],
+    ['/dnsaddr/seed/tcp/1', 'unsupported protocol /dnsaddr'],
+    ['/unix/tmp/x/tcp/1', 'not a multiaddr'],
+    ['/ip4', 'not a multiaddr'],
   ])('rejects %j with a RangeError naming it (%s)', (input, why) => {
     let caught: unknown
     try {

@@ -1,11 +1,16 @@
 /**
  * Seeds: the addresses a node dials to join a fleet (`--join`).
  *
- * Accepted forms (DESIGN.md, "Network"):
+ * Accepted forms (docs/ARCHITECTURE.md, "Protocols"):
  *   host:port                      1.2.3.4:7946, [::1]:7946, seed.svc.cluster.local:7946
  *   multiaddr                      /ip4/1.2.3.4/tcp/7946, /ip6/::1/tcp/7946,
  *                                  /dns4/seed/tcp/7946, /dns6/…, /dns/…
  *   either multiaddr + /p2p/<id>   /ip4/1.2.3.4/tcp/7946/p2p/12D3KooW…
+ *
+ * `host:port` is read by core's `parseHostPort` (the one host:port parser of
+ * the project) and multiaddrs by `@multiformats/multiaddr`; on top of those a
+ * seed must name a port to dial (not 0) and a host that is an IP address or
+ * a DNS name.
  *
  * A DNS name is looked up again on every `resolveSeeds` call, never cached:
  * a Kubernetes headless service or a docker-compose service name answers with
@@ -14,7 +19,10 @@
  */
 import { promises as dnsPromises } from 'node:dns'
 import { isIPv4, isIPv6 } from 'node:net'
+import { parseHostPort } from '@breaker-mesh/core'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** How the host of a seed is written; `dns` resolves to both IPv4 and IPv6. */
 export type SeedKind = 'ip4' | 'ip6' | 'dns' | 'dns4' | 'dns6'
@@ -48,18 +56,18 @@ export const systemSeedLookup: SeedLookup = (hostname, family) =>
   dnsPromises.lookup(hostname, { all: true, family, verbatim: true })
 
 const FORMS = 'host:port, [ipv6]:port or /ip4|/ip6|/dns|/dns4|/dns6/<host>/tcp/<port>[/p2p/<peer id>]'
+const HOST_KINDS: readonly string[] = ['ip4', 'ip6', 'dns', 'dns4', 'dns6']
 
 const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?'
 const DNS_NAME_RE = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`)
 
-function bad(input: string, why: string): RangeError {
-  return new RangeError(`seed ${JSON.stringify(input)} is invalid (${why}); expected ${FORMS}`)
+function bad(input: string, why: string, cause?: unknown): RangeError {
+  return new RangeError(`seed ${JSON.stringify(input)} is invalid (${why}); expected ${FORMS}`, { cause })
 }
 
-function parsePort(input: string, text: string): number {
-  if (!/^\d{1,5}$/.test(text)) throw bad(input, `port ${JSON.stringify(text)} is not a number`)
-  const port = Number(text)
-  if (port < 1 || port > 65535) throw bad(input, `port ${port} is outside 1..65535`)
+/** A seed is dialled: port 0 ("any free port") means nothing there. */
+function dialPort(input: string, port: number): number {
+  if (port < 1 || port > 65535) throw bad(input, `port ${port} is outside 1..65535: a seed needs the port its node listens on`)
   return port
 }
 
@@ -71,67 +79,57 @@ function isDnsName(host: string): boolean {
   return !/^\d+$/.test(labels[labels.length - 1] ?? '')
 }
 
-function hostKind(input: string, host: string): 'ip4' | 'ip6' | 'dns' {
-  if (isIPv4(host)) return 'ip4'
-  if (isIPv6(host)) {
-    if (host.includes('%')) throw bad(input, 'IPv6 zone ids are not supported')
-    return 'ip6'
-  }
-  if (isDnsName(host)) return 'dns'
-  throw bad(input, `host ${JSON.stringify(host)} is neither an IP address nor a DNS name`)
-}
-
 function parsePeerId(input: string, text: string): string {
   try {
     return peerIdFromString(text).toString()
-  } catch {
-    throw bad(input, `${JSON.stringify(text)} is not a peer id`)
+  } catch (err) {
+    throw bad(input, `${JSON.stringify(text)} is not a peer id`, err)
   }
 }
 
-function parseMultiaddr(input: string): Seed {
-  const parts = input.split('/').slice(1)
-  const [proto, host, tcp, portText, p2p, id, ...rest] = parts
-  if (proto === undefined || !['ip4', 'ip6', 'dns', 'dns4', 'dns6'].includes(proto)) {
-    throw bad(input, `unsupported protocol /${proto ?? ''}`)
+function parseMultiaddrSeed(input: string): Seed {
+  let ma: Multiaddr
+  try {
+    ma = multiaddr(input)
+  } catch (err) {
+    throw bad(input, `not a multiaddr: ${err instanceof Error ? err.message : String(err)}`, err)
   }
-  if (host === undefined || host === '' || tcp !== 'tcp' || portText === undefined) {
+  const [where, transport, p2p, ...rest] = ma.getComponents()
+  if (where === undefined || !HOST_KINDS.includes(where.name)) throw bad(input, `unsupported protocol /${where?.name ?? ''}`)
+  if (transport?.name !== 'tcp' || transport.value === undefined) {
     throw bad(input, 'a multiaddr seed must be /<ip4|ip6|dns|dns4|dns6>/<host>/tcp/<port>')
   }
-  if (rest.length > 0 || (p2p !== undefined && (p2p !== 'p2p' || id === undefined || id === ''))) {
+  if (rest.length > 0 || (p2p !== undefined && (p2p.name !== 'p2p' || p2p.value === undefined))) {
     throw bad(input, 'only /p2p/<peer id> may follow /tcp/<port>')
   }
-  const port = parsePort(input, portText)
-  const peerId = id === undefined ? null : parsePeerId(input, id)
-  switch (proto) {
-    case 'ip4':
-      if (!isIPv4(host)) throw bad(input, `${JSON.stringify(host)} is not an IPv4 address`)
-      return { input, kind: 'ip4', host, port, peerId }
-    case 'ip6':
-      if (!isIPv6(host) || host.includes('%')) throw bad(input, `${JSON.stringify(host)} is not an IPv6 address`)
-      return { input, kind: 'ip6', host, port, peerId }
-    case 'dns':
-    case 'dns4':
-    case 'dns6':
-      if (!isDnsName(host)) throw bad(input, `${JSON.stringify(host)} is not a DNS name`)
-      return { input, kind: proto, host, port, peerId }
-    default:
-      throw bad(input, `unsupported protocol /${proto}`)
+  const port = dialPort(input, Number(transport.value))
+  const peerId = p2p?.value === undefined ? null : parsePeerId(input, p2p.value)
+  const host = where.value ?? ''
+  const kind = where.name as SeedKind
+  if ((kind === 'dns' || kind === 'dns4' || kind === 'dns6') && !isDnsName(host)) {
+    throw bad(input, `${JSON.stringify(host)} is not a DNS name`)
   }
+  if (kind === 'ip6' && host.includes('%')) throw bad(input, 'IPv6 zone ids are not supported')
+  return { input, kind, host, port, peerId }
 }
 
-function parseHostPort(input: string): Seed {
-  const bracketed = /^\[([^\]]+)\]:([^:]*)$/.exec(input)
-  const plain = bracketed === null ? /^([^:[\]]+):([^:]*)$/.exec(input) : null
-  const m = bracketed ?? plain
-  if (m === null) {
-    throw bad(input, input.includes(':') ? 'write an IPv6 host as [addr]:port' : 'no :port')
+function parseHostPortSeed(input: string): Seed {
+  let host: string
+  let port: number
+  try {
+    ;({ host, port } = parseHostPort(input))
+  } catch (err) {
+    throw bad(input, err instanceof Error ? err.message : String(err), err)
   }
-  const host = m[1] ?? ''
-  const port = parsePort(input, m[2] ?? '')
-  const kind = hostKind(input, host)
-  if (bracketed !== null && kind !== 'ip6') throw bad(input, 'only IPv6 addresses go in brackets')
-  return { input, kind, host, port, peerId: null }
+  dialPort(input, port)
+  if (input.startsWith('[')) {
+    if (!isIPv6(host)) throw bad(input, 'only IPv6 addresses go in brackets')
+    if (host.includes('%')) throw bad(input, 'IPv6 zone ids are not supported')
+    return { input, kind: 'ip6', host, port, peerId: null }
+  }
+  if (isIPv4(host)) return { input, kind: 'ip4', host, port, peerId: null }
+  if (isDnsName(host)) return { input, kind: 'dns', host, port, peerId: null }
+  throw bad(input, `host ${JSON.stringify(host)} is neither an IP address nor a DNS name`)
 }
 
 /** Parse one seed; throws a RangeError naming the seed when it is malformed. */
@@ -139,7 +137,7 @@ export function parseSeed(s: string): Seed {
   if (typeof s !== 'string') throw new RangeError(`seed must be a string, got ${String(s)}`)
   const input = s.trim()
   if (input === '') throw bad(s, 'empty')
-  return input.startsWith('/') ? parseMultiaddr(input) : parseHostPort(input)
+  return input.startsWith('/') ? parseMultiaddrSeed(input) : parseHostPortSeed(input)
 }
 
 function toMultiaddr(family: 4 | 6, address: string, seed: Seed): string {

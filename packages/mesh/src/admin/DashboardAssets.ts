@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { HttpError } from './HttpError.js'
+import { DashboardMissingError } from './DashboardMissingError.js'
 
 /** One file of the dashboard, held in memory. */
 export interface DashboardAsset {
@@ -94,15 +95,5 @@ export class DashboardAssets {
       assets.set(path, { contentType, body })
     }
     return assets
-  }
-}
-
-/** The dashboard bundle is not where the server looks (the package was not built). */
-export class DashboardMissingError extends Error {
-  override readonly name = 'DashboardMissingError'
-  readonly code = 'ERR_DASHBOARD_MISSING'
-
-  constructor(dir: string, cause: unknown) {
-    super(`the dashboard is not built (no bundle in ${dir}): run \`npm run build\``, { cause })
   }
 }

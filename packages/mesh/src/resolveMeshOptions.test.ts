@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatFleetKey } from '@breaker-mesh/core'
-import { resolveMeshOptions } from './meshOptions.js'
+import { resolveMeshOptions } from './resolveMeshOptions.js'
 
 const KEY = formatFleetKey(new Uint8Array(32).fill(7))
 const TOKEN = 'tok-0123456789abcdef'

@@ -1,8 +1,25 @@
+/**
+ * Defaults and checks of `createMesh()` options (`MeshOptions.ts`), with the
+ * option checks of core (`util/validate.ts`): a bad value is a RangeError
+ * naming the field and quoting the value; an exposed node without a key or
+ * token is an `InsecureConfigError`.
+ */
 import { hostname } from 'node:os'
-import { checkAdminToken, isLoopbackHost, parseFleetKey, parseHostPort } from '@breaker-mesh/core'
+import {
+  booleanOption,
+  checkAdminToken,
+  fleetName,
+  integerIn,
+  isLoopbackHost,
+  numberIn,
+  oneOf,
+  parseFleetKey,
+  parseHostPort,
+  stringOf,
+} from '@breaker-mesh/core'
 import type { HostPort } from '@breaker-mesh/core'
-import { InsecureConfigError } from './errors.js'
-import type { MeshOptions } from './MeshApi.js'
+import { InsecureConfigError } from './InsecureConfigError.js'
+import type { MeshOptions } from './MeshOptions.js'
 import type { HostLogger } from './log.js'
 
 /** Where the admin API listens when `admin` is given without `listen`. */
@@ -30,32 +47,24 @@ export interface ResolvedMeshOptions {
   admin: { listen: HostPort; token: string | undefined; allowedHosts: string[] | undefined } | undefined
 }
 
-const FLEET_RE = /^[A-Za-z0-9._-]{1,64}$/
+/** Retention settings (`vclockTtlMs`, `recordTtlMs`, `memberRetentionMs`): 1 s to 30 days, ms. */
+const RETENTION_MIN_MS = 1000
+const RETENTION_MAX_MS = 30 * 24 * 3_600_000
+/** The longest `joinTimeoutMs` a timer can wait (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647
 
 export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('createMesh options must be an object')
-  const fleet = options.fleet ?? 'default'
-  if (typeof fleet !== 'string' || !FLEET_RE.test(fleet)) {
-    throw new RangeError(`fleet must be 1..64 characters of [A-Za-z0-9._-], got ${JSON.stringify(fleet)}`)
-  }
-  const name = options.name ?? `${hostname()}-${process.pid}`
-  if (typeof name !== 'string' || name.length === 0 || name.length > 64) {
-    throw new RangeError(`name must be a string of 1..64 characters, got ${JSON.stringify(name)}`)
-  }
+  const fleet = fleetName('fleet', options.fleet, 'default')
+  const name = stringOf('name', options.name, 1, 64, `${hostname()}-${process.pid}`)
   const join = options.join ?? []
   if (!Array.isArray(join) || join.some((s) => typeof s !== 'string' || s.length === 0)) {
     throw new RangeError(`join must be an array of seed addresses, got ${JSON.stringify(join)}`)
   }
-  const profile = options.profile ?? 'lan'
-  if (profile !== 'lan' && profile !== 'local') {
-    throw new RangeError(`profile must be 'lan' or 'local', got ${JSON.stringify(profile)}`)
-  }
-  const joinTimeoutMs = options.joinTimeoutMs ?? 5000
-  if (typeof joinTimeoutMs !== 'number' || !Number.isFinite(joinTimeoutMs) || joinTimeoutMs < 0) {
-    throw new RangeError(`joinTimeoutMs must be a non-negative number of ms, got ${String(joinTimeoutMs)}`)
-  }
-  const network = options.network ?? true
-  if (typeof network !== 'boolean') throw new RangeError(`network must be true or false, got ${String(network)}`)
+  const profile = oneOf('profile', options.profile, ['lan', 'local'] as const, 'lan')
+  const joinTimeoutMs = numberIn('joinTimeoutMs', options.joinTimeoutMs, 0, MAX_TIMER_MS, 5000)
+  const network = booleanOption('network', options.network, true)
+  const mdns = booleanOption('mdns', options.mdns, true)
   if (!network && join.length > 0) {
     throw new RangeError(`join must be empty with network: false (local mode has no peers), got ${JSON.stringify(join)}`)
   }
@@ -63,8 +72,7 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
   if (logger !== undefined && (logger === null || !['debug', 'info', 'warn', 'error'].every((m) => typeof (logger as unknown as Record<string, unknown>)[m] === 'function'))) {
     throw new RangeError('logger must have debug, info, warn and error methods (pino-shaped: (fields, msg))')
   }
-  const insecure = options.insecure ?? false
-  if (typeof insecure !== 'boolean') throw new RangeError(`insecure must be a boolean, got ${String(insecure)}`)
+  const insecure = booleanOption('insecure', options.insecure, false)
   // A FleetKeyError (code ERR_INVALID_FLEET_KEY) says what is wrong with the key.
   const fleetKey = options.fleetKey === undefined ? undefined : parseFleetKey(options.fleetKey)
   const listen = parseHostPort(options.listen ?? '0.0.0.0:7946', 'listen')
@@ -84,14 +92,8 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
       )
     }
   }
-  const retention = (field: 'vclockTtlMs' | 'recordTtlMs' | 'memberRetentionMs'): number | undefined => {
-    const v = options[field]
-    if (v === undefined) return undefined
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1000 || v > 30 * 24 * 3_600_000) {
-      throw new RangeError(`${field} must be an integer number of ms from 1000 to 30 days, got ${String(v)}`)
-    }
-    return v
-  }
+  const retention = (field: 'vclockTtlMs' | 'recordTtlMs' | 'memberRetentionMs'): number | undefined =>
+    options[field] === undefined ? undefined : integerIn(field, options[field], RETENTION_MIN_MS, RETENTION_MAX_MS)
   return {
     network,
     logger,
@@ -102,7 +104,7 @@ export function resolveMeshOptions(options: MeshOptions = {}): ResolvedMeshOptio
     recordTtlMs: retention('recordTtlMs'),
     memberRetentionMs: retention('memberRetentionMs'),
     join: [...join],
-    mdns: options.mdns ?? true,
+    mdns,
     profile,
     joinTimeoutMs,
     fleetKey,
