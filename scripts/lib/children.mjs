@@ -1,18 +1,34 @@
-// Every child process a benchmark starts is registered here, so that nothing
-// outlives the run: suites kill their own children when they end, and run.mjs
-// kills whatever is left on exit, on SIGINT/SIGTERM and on an uncaught error.
+// Every child process the tests, the bench and the demo start goes through
+// spawnTracked(), so that none outlives its runner: whatever is still running
+// is SIGKILLed when this process exits, and the bench's run.mjs also on
+// SIGINT/SIGTERM and on an uncaught error (installCleanup()).
+//
+// The registry lives on globalThis: a test runner that loads this module once
+// per test file in one process still keeps one registry and one exit handler.
 import { spawn } from 'node:child_process'
 
-const live = new Set()
+const REGISTRY = Symbol.for('breaker-mesh.scripts.children')
+const registry = (globalThis[REGISTRY] ??= { live: new Set(), exitHooks: new Set(), exitInstalled: false, signalsInstalled: false })
+const { live, exitHooks } = registry
+
+if (!registry.exitInstalled) {
+  registry.exitInstalled = true
+  process.on('exit', () => {
+    killAllChildren()
+    runExitHooks()
+  })
+}
 
 /**
- * spawn() with the child registered for cleanup. stdin/stdout/stderr are pipes.
- * The child is forgotten when it exits.
+ * spawn() with the child registered for cleanup. stdin/stdout/stderr are pipes
+ * unless `options.stdio` says otherwise. The child is forgotten when it exits.
  */
 export function spawnTracked(command, args, options = {}) {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options })
   live.add(child)
   child.once('exit', () => live.delete(child))
+  // spawn failures (ENOENT …) arrive as 'error' events: forget the child, never crash the runner.
+  child.once('error', () => live.delete(child))
   // A child that dies makes writes to its stdin fail with EPIPE: never crash the runner for it.
   child.stdin?.on('error', () => {})
   return child
@@ -36,7 +52,12 @@ export function killAllChildren(signal = 'SIGKILL', except = null) {
   for (const child of live) if (!except?.has(child)) killChild(child, signal)
 }
 
-const exitHooks = new Set()
+/** Number of children still running, but those in `except`. */
+export function liveChildren(except = null) {
+  let n = 0
+  for (const child of live) if (!except?.has(child)) n++
+  return n
+}
 
 /**
  * Run `hook` (synchronously) when this process exits, for resources that are not
@@ -59,23 +80,14 @@ function runExitHooks() {
   exitHooks.clear()
 }
 
-/** Number of children still running, but those in `except`. */
-export function liveChildren(except = null) {
-  let n = 0
-  for (const child of live) if (!except?.has(child)) n++
-  return n
-}
-
-let installed = false
-
-/** Kill all children when this process exits, is interrupted, or crashes. Idempotent. */
-export function installCleanup() {
-  if (installed) return
-  installed = true
-  process.on('exit', () => {
-    killAllChildren()
-    runExitHooks()
-  })
+/**
+ * For a stand-alone runner (the bench): also kill every child on SIGINT, SIGTERM,
+ * SIGHUP, an uncaught exception or an unhandled rejection, then exit. Idempotent.
+ * A test runner has its own handlers: tests rely on the exit handler alone.
+ */
+export function installCleanup(label = 'runner') {
+  if (registry.signalsInstalled) return
+  registry.signalsInstalled = true
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
       killAllChildren()
@@ -83,12 +95,12 @@ export function installCleanup() {
     })
   }
   process.on('uncaughtException', (err) => {
-    process.stderr.write(`bench: uncaught ${err?.stack ?? err}\n`)
+    process.stderr.write(`${label}: uncaught ${err?.stack ?? err}\n`)
     killAllChildren()
     process.exit(1)
   })
   process.on('unhandledRejection', (err) => {
-    process.stderr.write(`bench: unhandled rejection ${err?.stack ?? err}\n`)
+    process.stderr.write(`${label}: unhandled rejection ${err?.stack ?? err}\n`)
     killAllChildren()
     process.exit(1)
   })

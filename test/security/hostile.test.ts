@@ -4,13 +4,14 @@
  * asserts the bound or the counter, and that the fleet keeps working.
  * Times and memory are measured by the `attack` bench suite, not here.
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { WIRE_LIMITS, formatFleetKey } from '@breaker-mesh/core'
-import type { MeshStats, MeshView } from '@breaker-mesh/mesh'
-import { killAll, spawnFleet, waitUntil } from '../helpers/processFleet.js'
+import type { MeshStats } from '@breaker-mesh/mesh'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
+import { runJsonScript } from '../../scripts/lib/runJsonScript.mjs'
+import { forceOpenEverywhere, killAll, spawnFleet, viewOf, waitFullMembership } from '../helpers/processFleet.js'
 import type { NodeProcess, SpawnOptions } from '../helpers/processFleet.js'
 
 const ATTACKER = fileURLToPath(new URL('../fixtures/attacker.mjs', import.meta.url))
@@ -18,7 +19,6 @@ const ATTACKER = fileURLToPath(new URL('../fixtures/attacker.mjs', import.meta.u
 afterEach(() => killAll())
 afterAll(() => killAll())
 
-const view = async (n: NodeProcess): Promise<MeshView> => (await n.command<{ view: MeshView }>({ cmd: 'view' })).view
 const stats = async (n: NodeProcess): Promise<MeshStats> => (await n.command<{ stats: MeshStats }>({ cmd: 'stats' })).stats
 
 interface AttackResult {
@@ -30,52 +30,20 @@ interface AttackResult {
   error?: string
 }
 
+/** One run of the attacker process; resolves with the result line it prints. */
 export function attack(config: Record<string, unknown>): Promise<AttackResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ATTACKER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as AttackResult)
-      } catch {
-        reject(new Error(`attacker exited ${code} without a result:\n${out}\n${err}`))
-      }
-    })
-  })
+  return runJsonScript<AttackResult>(ATTACKER, config, { timeoutMs: 120_000 })
 }
 
 async function keyedFleet(n: number, extra: Omit<SpawnOptions, 'name'> = {}) {
   const key = formatFleetKey(randomBytes(32))
   const fleet = await spawnFleet(n, { fleet: 'prod', fleetKey: key, ...extra })
-  await waitUntil(
-    async () => {
-      for (const node of fleet) if ((await view(node)).members.filter((m) => m.status === 'alive').length !== n) return false
-      return true
-    },
-    20_000,
-    'the fleet to form',
-  )
-  const target = fleet[0]!.addrs.find((a) => a.includes('/ip4/127.0.0.1/'))!
-  return { key, fleet, target }
+  await waitFullMembership(fleet)
+  return { key, fleet, target: fleet[0]!.loopbackAddr }
 }
 
 /** A force-open on `from` reaches every node: the fleet still works. */
-async function stillSpreads(fleet: NodeProcess[], from: NodeProcess, name: string): Promise<void> {
-  await from.command({ cmd: 'force-open', name })
-  await waitUntil(
-    async () => {
-      for (const n of fleet) if ((await view(n)).breakers.find((b) => b.name === name)?.override !== 'forced-open') return false
-      return true
-    },
-    20_000,
-    `${name} to reach every node`,
-  )
-}
+const stillSpreads = (fleet: NodeProcess[], from: NodeProcess, name: string): Promise<void> => forceOpenEverywhere(fleet, from, name)
 
 describe('a key holder that holds half-finished frames (real processes)', () => {
   it('64 streams announcing the largest frame allowed and never finishing it: buffered bytes stay within the per-peer budget, the excess streams are reset and counted', async () => {
@@ -107,7 +75,7 @@ describe('a key holder that holds half-finished frames (real processes)', () => 
     const { key, fleet, target } = await keyedFleet(2, { p2pOptions: { partialFrameTimeoutMs: 500 } })
     const run = attack({ target, key, fleet: 'prod', attack: 'partial-frames', streams: 2, announce: 100_000, send: 1000, holdMs: 15_000 })
     // While the attacker still holds its streams open, the node has given up on them.
-    await waitUntil(async () => ((await stats(fleet[0]!)).gossip.dropped['frame-stalled'] ?? 0) >= 2, 10_000, 'both stalled frames to be cut off')
+    await pollUntil(async () => ((await stats(fleet[0]!)).gossip.dropped['frame-stalled'] ?? 0) >= 2, { timeoutMs: 10_000, what: 'both stalled frames to be cut off' })
     await stillSpreads(fleet, fleet[1]!, 'after-stalled-frames')
     await run
   })
@@ -123,8 +91,8 @@ describe('a key holder that sends junk (real processes)', () => {
         .filter(([reason]) => !['send-failed', 'inbox-full', 'frame-budget', 'frame-stalled', 'frame-too-large'].includes(reason))
         .reduce((sum, [, n]) => sum + n, 0)
     // Backpressure, not loss: every junk frame the attacker got out is read, refused and counted.
-    await waitUntil(async () => (await decodeDrops()) >= 30_000, 30_000, 'every junk frame to be counted')
+    await pollUntil(async () => (await decodeDrops()) >= 30_000, { timeoutMs: 30_000, what: 'every junk frame to be counted' })
     await stillSpreads(fleet, fleet[2]!, 'after-junk')
-    for (const n of fleet) expect((await view(n)).members.every((m) => m.status === 'alive')).toBe(true)
+    for (const n of fleet) expect((await viewOf(n)).members.every((m) => m.status === 'alive')).toBe(true)
   })
 })

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../lib/waitFor.mjs'
+import { pause } from '../../lib/poll.mjs'
 
 const RSS_TARGET = target('<=', 100, 'MB')
 
@@ -43,11 +43,11 @@ export default {
         await pause(3000)
         const pids = fleet.live.map((n) => n.child.pid)
         const u0 = await fleet.all({ cmd: 'usage' })
-        const s0 = await fleet.all({ cmd: 'stats' })
+        const s0 = await fleet.all({ cmd: 'counters' })
         const io0 = pids.map(procIo)
         await pause(windowMs)
         const u1 = await fleet.all({ cmd: 'usage' })
-        const s1 = await fleet.all({ cmd: 'stats' })
+        const s1 = await fleet.all({ cmd: 'counters' })
         const io1 = pids.map(procIo)
         const perNode = u1.map((u, i) => {
           const secs = (u.t - u0[i].t) / 1000
