@@ -3,8 +3,8 @@
 // to the first one through a host:port seed. Each node is a MeshProcess
 // (scripts/lib/MeshProcess.mjs) running fixtures/bench-node.mjs.
 import { fileURLToPath } from 'node:url'
-import { hrNow } from '../../lib/hrNow.mjs'
 import { MeshProcess } from '../../lib/MeshProcess.mjs'
+import { hrNow } from '../../lib/hrNow.mjs'
 import { WaitAbortedError, pollUntil } from '../../lib/poll.mjs'
 
 const BENCH_NODE = fileURLToPath(new URL('../fixtures/bench-node.mjs', import.meta.url))

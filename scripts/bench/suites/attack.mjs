@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { WIRE_LIMITS, formatFleetKey } from '@breaker-mesh/core'
+import { pause } from '../../lib/poll.mjs'
 import { runJsonScript } from '../../lib/runJsonScript.mjs'
 import { Fleet } from '../lib/Fleet.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../../lib/poll.mjs'
 
 const ATTACKER = fileURLToPath(new URL('../../../test/fixtures/attacker.mjs', import.meta.url))
 const RSS_TARGET = target('<=', 50, 'MB')

@@ -1,10 +1,10 @@
 // Cost of an idle fleet member (issue 5 item 7, issue 3): RSS, CPU and bytes
 // per second per node at 10 and 25 nodes.
 import { readFileSync } from 'node:fs'
+import { pause } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../../lib/poll.mjs'
 
 const RSS_TARGET = target('<=', 100, 'MB')
 

@@ -2,10 +2,10 @@
 // node's membership says it is dead. The killed node is replaced after each
 // kill, so the fleet keeps its size.
 import { hrNow } from '../../lib/hrNow.mjs'
+import { pollUntil } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pollUntil } from '../../lib/poll.mjs'
 
 const P50_TARGET = target('<=', 4, 's')
 

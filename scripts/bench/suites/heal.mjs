@@ -2,10 +2,10 @@
 // (namespaces), 1,000 breakers changed on both sides, then the network heals:
 // time until every table is identical.
 import { hrNow } from '../../lib/hrNow.mjs'
+import { pollUntil } from '../../lib/poll.mjs'
 import { viewFingerprint } from '../../sim/NetnsFleet.mjs'
 import { netnsFleetFor } from '../lib/netnsSuite.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pollUntil } from '../../lib/poll.mjs'
 
 const TARGET = target('<=', 2, 's')
 const NODES = 10

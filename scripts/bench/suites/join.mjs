@@ -1,10 +1,10 @@
 // Join (issue 5 item 4): a new node's createMesh() resolves holding the
 // fleet's table of 1,000 breakers — how long it takes.
 import { hrNow } from '../../lib/hrNow.mjs'
+import { pollUntil } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pollUntil } from '../../lib/poll.mjs'
 
 const TARGET = target('<=', 1, 's')
 const BREAKERS = 1000

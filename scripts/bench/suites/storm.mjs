@@ -1,9 +1,9 @@
 // Storm (issue 5 item 6): 10,000 breaker transitions across 10 nodes → time
 // until every table is identical, and the messages and bytes it cost.
 import os from 'node:os'
+import { pause } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../../lib/poll.mjs'
 
 const TARGET = target('<=', 3, 's')
 const NODES = 10
