@@ -155,6 +155,19 @@ describe.skipIf(SKIP !== null)(`breaker-mesh fleet in network namespaces${SKIP =
       expect(status.nodes.map((n) => [n.name, n.up, n.view?.node.name])).toEqual(fleet.indexes.map((i) => [name(i), true, name(i)]))
       for (const node of status.nodes) expect(node.view?.breakers.find((b) => b.name === BREAKER)?.override).toBe('forced-open')
     }, 60_000)
+
+    it('takes writes through a node\'s admin API with the fleet\'s admin token, as the bench does', async () => {
+      await expect(fetch(`${fleet.adminUrl(4)}/v1/breakers/no-token/force-open`, { method: 'POST' })).resolves.toMatchObject({ status: 401 })
+      await fleet.writeMany(4, 'force-open', ['via-admin-1', 'via-admin-2'])
+      await pollUntil(
+        async () => {
+          const views = await fleet.views()
+          return views.every((v) => v !== undefined && ['via-admin-1', 'via-admin-2'].every((n) => breakerOf(v, n)?.override === 'forced-open'))
+        },
+        { timeoutMs: 20_000, intervalMs: 200, what: 'both admin-API writes on all 5 nodes' },
+      )
+      expect((await fleet.view(1)).breakers.some((b) => b.name === 'no-token')).toBe(false)
+    }, 60_000)
   })
 
   describe('10 % loss and 50 ms delay on every node (profile lan)', () => {
