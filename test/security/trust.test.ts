@@ -132,7 +132,7 @@ describe('a process outside the fleet cannot change any member or record (real p
       // "n2 says": n2 has left, n3 is dead, and payments is forced open.
       { v: 1, type: 'ping', from: n2.id, seq: 1, updates: [{ kind: 'member', member: member(n2, 'left', 5) }, { kind: 'member', member: member(n3, 'dead', 5) }, { kind: 'record', record }] },
       { v: 1, type: 'delta', from: n2.id, records: [record] },
-      { v: 1, type: 'sync-res', from: n2.id, members: [member(n3, 'dead', 7)], records: [record], want: [] },
+      { v: 1, type: 'sync-res', from: n2.id, members: [member(n3, 'dead', 7)], records: [record], want: [], session: 1, part: 0, messages: 1 },
     ]
     const frames = forged.map((m) => Buffer.from(encodeMessage(m)).toString('base64'))
     const prodProtocols = ['/breaker-mesh/prod/swim/1.0.0', '/breaker-mesh/prod/sync/1.0.0']
