@@ -8,10 +8,12 @@
 //   npm run demo               run the story once and exit
 //   npm run demo -- --keep     then keep the fleet up (the upstream fails for 10 s
 //                              every minute) until Ctrl-C: watch it in the dashboard
-import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { spawnTracked } from './lib/children.mjs'
+import { followEvents } from './lib/followEvents.mjs'
+import { pause, pollUntil } from './lib/poll.mjs'
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/breaker-mesh.js', import.meta.url))
 const USAGE = 'usage: node scripts/demo.mjs [--keep]'
@@ -57,7 +59,7 @@ function startNode(i, seed, target) {
     const args = ['start', '--name', `n${i}`, '--fleet', 'demo', '--listen', `127.0.0.1:${listen}`, '--admin', `127.0.0.1:${admin}`,
       '--no-mdns', '--profile', 'local', '--target', target, '--breaker', 'upstream', '--rps', String(RPS)]
     if (seed) args.push('--join', seed)
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawnTracked(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     children.push(child)
     let err = ''
     child.stderr.on('data', (d) => (err += d))
@@ -74,28 +76,8 @@ function startNode(i, seed, target) {
 }
 
 /** Follow a node's server-sent events. */
-async function follow(node, onEvent, signal) {
-  const res = await fetch(`${node.admin}/v1/events`, { signal })
-  const decoder = new TextDecoder()
-  let buf = ''
-  for await (const chunk of res.body) {
-    buf += decoder.decode(chunk, { stream: true })
-    let idx
-    while ((idx = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, idx)
-      buf = buf.slice(idx + 2)
-      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('')
-      if (data) onEvent(node, JSON.parse(data), Date.now())
-    }
-  }
-}
-
-const waitFor = async (check, timeoutMs, what) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
+function follow(node, onEvent, signal) {
+  return followEvents(`${node.admin}/v1/events`, (event) => onEvent(node, event, Date.now()), { signal })
 }
 
 async function main() {
@@ -105,13 +87,16 @@ async function main() {
 
   const first = await startNode(1, null, target)
   const nodes = [first, ...(await Promise.all(Array.from({ length: N - 1 }, (_, k) => startNode(k + 2, first.listen, target))))]
-  await waitFor(async () => {
-    for (const n of nodes) {
-      const view = await (await fetch(`${n.admin}/v1/view`)).json()
-      if (view.members.filter((m) => m.status === 'alive').length !== N) return false
-    }
-    return true
-  }, 20_000, 'every node to see the whole fleet')
+  await pollUntil(
+    async () => {
+      for (const n of nodes) {
+        const view = await (await fetch(`${n.admin}/v1/view`)).json()
+        if (view.members.filter((m) => m.status === 'alive').length !== N) return false
+      }
+      return true
+    },
+    { timeoutMs: 20_000, intervalMs: 20, what: 'every node to see the whole fleet' },
+  )
   say(`fleet up: ${N} nodes see each other (SWIM, profile local)`)
   say(`dashboard of ${first.name}: ${first.admin}/  (every node serves one)`)
 
@@ -119,14 +104,14 @@ async function main() {
   const abort = new AbortController()
   // Each event carries the node's own wall clock at the moment it applied the change (same machine, same clock).
   for (const n of nodes) follow(n, (node, event) => events.push({ node, event, at: event.at }), abort.signal).catch(() => {})
-  await new Promise((r) => setTimeout(r, 300))
+  await pause(300)
 
   // ---- act 1: the dependency starts failing ----
   failing = true
   const failAt = Date.now()
   say('upstream starts answering 503 to every request')
   const opens = () => events.filter((e) => e.event.type === 'breaker' && e.event.state === 'open')
-  await waitFor(() => new Set(opens().map((e) => e.node.name)).size === N, 20_000, 'every node to open')
+  await pollUntil(() => new Set(opens().map((e) => e.node.name)).size === N, { timeoutMs: 20_000, intervalMs: 20, what: 'every node to open' })
   const trip = opens().find((e) => e.event.local)
   say(`${trip.node.name} trips the breaker: ${trip.event.reason}`, trip.at)
   for (const e of opens().filter((e) => e !== trip).sort((a, b) => a.at - b.at)) {
@@ -136,12 +121,12 @@ async function main() {
   const hitsWhileFailing = arrivals.filter((t) => t >= failAt && t <= allOpenAt).length
 
   // ---- act 2: the dependency recovers ----
-  await new Promise((r) => setTimeout(r, 300))
+  await pause(300)
   failing = false
   const recoverAt = Date.now()
   say(`upstream recovers; the fleet keeps rejecting until the cooldown (5 s by default) ends`)
   const closes = () => events.filter((e) => e.event.type === 'breaker' && e.event.state === 'closed' && e.at > recoverAt)
-  await waitFor(() => new Set(closes().map((e) => e.node.name)).size === N, 60_000, 'every node to close')
+  await pollUntil(() => new Set(closes().map((e) => e.node.name)).size === N, { timeoutMs: 60_000, intervalMs: 20, what: 'every node to close' })
   const probe = events.find((e) => e.event.type === 'breaker' && e.event.state === 'half-open' && e.event.local && e.at > recoverAt)
   const close = closes().find((e) => e.event.local)
   if (probe) say(`${probe.node.name} is the fleet's single prober (rendezvous hash over alive members): half-open`, probe.at)
@@ -162,10 +147,10 @@ async function main() {
 async function keepUp(node) {
   console.log(`\nthe fleet stays up: open ${node.admin}/ in a browser. Ctrl-C stops every node.`)
   for (;;) {
-    await new Promise((r) => setTimeout(r, 50_000))
+    await pause(50_000)
     failing = true
     say('upstream fails for 10 s')
-    await new Promise((r) => setTimeout(r, 10_000))
+    await pause(10_000)
     failing = false
     say('upstream recovers')
   }

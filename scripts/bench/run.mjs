@@ -9,10 +9,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import os from 'node:os'
-import { installCleanup, killAllChildren, liveChildren } from './lib/children.mjs'
+import { installCleanup, killAllChildren, liveChildren } from '../lib/children.mjs'
+import { pause } from '../lib/poll.mjs'
 import { gitInfo, machineInfo, packageVersions } from './lib/machine.mjs'
 import { FULL_RESULTS_DIR, RESULTS_DIR, writeReport } from './lib/report.mjs'
-import { pause } from './lib/waitFor.mjs'
 import { suites } from './suites/index.mjs'
 
 const USAGE = `usage: node scripts/bench/run.mjs [--quick] [--only a,b] [--skip a,b] [--list] [--report-only]
@@ -125,7 +125,7 @@ async function runSuite(suite, { quick }, pool) {
 }
 
 async function main() {
-  installCleanup()
+  installCleanup('bench')
   const opts = parseArgs(process.argv.slice(2))
   if (opts.list) {
     for (const s of suites) console.log(`${s.name.padEnd(12)} ${s.title}`)

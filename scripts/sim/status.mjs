@@ -6,19 +6,20 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { netnsPlan } from './plan.mjs'
 
 const { values } = parseArgs({
   options: {
     dir: { type: 'string' },
     nodes: { type: 'string' },
-    net: { type: 'string' },
+    id: { type: 'string' },
     partition: { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
   },
 })
 const count = Number(values.nodes)
-if (!values.dir || !Number.isInteger(count) || count < 1 || !values.net) {
-  process.stderr.write('usage: status.mjs --dir DIR --nodes N --net A.B.C [--partition "n1,n2 n3"] [--json]\n')
+if (!values.dir || !Number.isInteger(count) || count < 1 || !/^\d{1,3}$/.test(values.id ?? '')) {
+  process.stderr.write('usage: status.mjs --dir DIR --nodes N --id FLEET_ID [--partition "n1,n2 n3"] [--json]\n')
   process.exit(2)
 }
 
@@ -30,11 +31,12 @@ function read(file) {
   }
 }
 
+const plan = netnsPlan(Number(values.id))
 const nodes = []
 for (let i = 1; i <= count; i++) {
   const name = `n${i}`
   const pid = read(`${name}.pid`).trim()
-  const node = { name, ip: `${values.net}.${10 + i}`, pid: pid === '' ? null : Number(pid), up: pid !== '', rc: null, view: null, error: null }
+  const node = { name, ip: plan.ip(i), pid: pid === '' ? null : Number(pid), up: pid !== '', rc: null, view: null, error: null }
   if (node.up) {
     const rc = read(`${name}.rc`).trim()
     node.rc = rc === '' ? null : Number(rc)

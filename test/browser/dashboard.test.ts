@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import type { MeshView } from '@breaker-mesh/mesh'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js'
 import { CLI_BUILT, CliNode } from '../helpers/cliNode.js'
 import { startAdminProxy } from '../helpers/adminProxy.js'
@@ -31,20 +32,23 @@ const WAIT = 45_000
  * page's Content-Security-Policy forbids the string eval that waitForFunction uses.
  */
 async function until(page: Page, what: string, expression: string): Promise<void> {
-  const deadline = Date.now() + WAIT
   let last: unknown
-  for (;;) {
-    try {
-      if ((await page.evaluate(expression)) === true) return
-    } catch (err) {
-      last = err
-    }
-    if (Date.now() > deadline) {
-      const shot = `${ARTIFACTS}failed-${what.replace(/\W+/g, '-')}.png`
-      await page.screenshot({ path: shot, fullPage: true }).catch(() => {})
-      throw new Error(`page never showed: ${what} (screenshot ${shot})${last === undefined ? '' : `; last error: ${String(last)}`}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
+  try {
+    await pollUntil(
+      async () => {
+        try {
+          return (await page.evaluate(expression)) === true
+        } catch (err) {
+          last = err
+          return false
+        }
+      },
+      { timeoutMs: WAIT, intervalMs: 100, what },
+    )
+  } catch (err) {
+    const shot = `${ARTIFACTS}failed-${what.replace(/\W+/g, '-')}.png`
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {})
+    throw new Error(`page never showed: ${what} (screenshot ${shot})${last === undefined ? '' : `; last error: ${String(last)}`}`, { cause: err })
   }
 }
 

@@ -6,7 +6,8 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { killAll, spawnFleet, waitUntil } from '../helpers/processFleet.js'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
+import { killAll, spawnFleet } from '../helpers/processFleet.js'
 import type { NodeProcess } from '../helpers/processFleet.js'
 
 interface FetchReply {
@@ -53,7 +54,7 @@ describe('breaker.fetch across a fleet of processes', () => {
     const fifth = await n1.command<FetchReply>({ cmd: 'fetch', breaker: 'payments', url: `${base}/status/503` })
     expect(fifth.counts).toEqual({ 503: 1 }) // the Response came back unchanged…
     expect(fifth.state).toBe('open') // …and it tripped the breaker
-    await waitUntil(async () => (await stateOn(n2, 'payments')) === 'open' && (await stateOn(n3, 'payments')) === 'open', 15_000, 'n2 and n3 to see payments open')
+    await pollUntil(async () => (await stateOn(n2, 'payments')) === 'open' && (await stateOn(n3, 'payments')) === 'open', { timeoutMs: 15_000, what: 'n2 and n3 to see payments open' })
     // The fleet refuses: n2 and n3 never reach the (now healthy) upstream.
     const refused = await n2.command<FetchReply>({ cmd: 'fetch', breaker: 'payments', url: `${base}/status/200`, n: 3 })
     expect(refused.counts).toEqual({ rejected: 3 })

@@ -5,7 +5,8 @@
  * every circuit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { killAll, spawnFleet, waitUntil } from '../helpers/processFleet.js'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
+import { killAll, spawnFleet } from '../helpers/processFleet.js'
 import type { NodeProcess } from '../helpers/processFleet.js'
 
 interface CircuitReply {
@@ -42,7 +43,7 @@ describe('syncOpossum across a fleet of processes', () => {
     await op(n1, { op: 'down', down: true })
     const fired = await op(n1, { op: 'fire' })
     expect(fired).toMatchObject({ result: 'failed', opened: true })
-    await waitUntil(async () => (await op(n2, { op: 'state' })).opened && (await op(n3, { op: 'state' })).opened, 15_000, 'n2 and n3 circuits to open')
+    await pollUntil(async () => (await op(n2, { op: 'state' })).opened && (await op(n3, { op: 'state' })).opened, { timeoutMs: 15_000, what: 'n2 and n3 circuits to open' })
     expect((await record(n2))?.state).toBe('open')
     for (const node of [n2, n3]) {
       const r = await op(node, { op: 'fire' })
@@ -56,18 +57,17 @@ describe('syncOpossum across a fleet of processes', () => {
     const before = await Promise.all(fleet.map((n) => op(n, { op: 'state' })))
     const openCount0 = (await record(n1))?.openCount ?? 0
     await Promise.all(fleet.map((n) => op(n, { op: 'hammer-start', intervalMs: 5 })))
-    await waitUntil(async () => ((await record(n1))?.openCount ?? 0) >= openCount0 + 3, 30_000, 'three failed trials')
+    await pollUntil(async () => ((await record(n1))?.openCount ?? 0) >= openCount0 + 3, { timeoutMs: 30_000, what: 'three failed trials' })
     const stopped = await Promise.all(fleet.map((n) => op(n, { op: 'hammer-stop' })))
     // Let the last outcomes spread: every node holds the same version.
     let final: RecordReply['record'] = null
-    await waitUntil(
+    await pollUntil(
       async () => {
         const records = await Promise.all(fleet.map((n) => record(n)))
         final = records[0] ?? null
         return records.every((r) => r !== null && r.lamport === final?.lamport && r.origin === final?.origin)
       },
-      15_000,
-      'the nodes to agree on the record',
+      { timeoutMs: 15_000, what: 'the nodes to agree on the record' },
     )
     const trials = stopped.reduce((sum, s, i) => sum + s.actionCalls - (before[i]?.actionCalls ?? 0), 0)
     const fired = stopped.reduce((sum, s) => sum + (s.fired ?? 0), 0)
@@ -82,7 +82,7 @@ describe('syncOpossum across a fleet of processes', () => {
   it('a successful trial closes the fleet breaker and every process’s circuit', async () => {
     await Promise.all(fleet.map((n) => op(n, { op: 'down', down: false })))
     await Promise.all(fleet.map((n) => op(n, { op: 'hammer-start', intervalMs: 5 })))
-    await waitUntil(async () => (await Promise.all(fleet.map((n) => op(n, { op: 'state' })))).every((s) => s.closed), 30_000, 'every circuit to close')
+    await pollUntil(async () => (await Promise.all(fleet.map((n) => op(n, { op: 'state' })))).every((s) => s.closed), { timeoutMs: 30_000, what: 'every circuit to close' })
     await Promise.all(fleet.map((n) => op(n, { op: 'hammer-stop' })))
     for (const node of fleet) {
       expect((await record(node))?.state).toBe('closed')

@@ -1,16 +1,17 @@
 // docker/flaky-upstream.mjs on loopback: the stand-in dependency of compose, the
 // namespace fleet and the demo. No root needed.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { spawnTracked } from '../../scripts/lib/children.mjs'
 
 const SCRIPT = fileURLToPath(new URL('../../docker/flaky-upstream.mjs', import.meta.url))
 const running: ChildProcess[] = []
 
 /** Start the upstream on an ephemeral loopback port; resolves with its base URL. */
 function startUpstream(args: string[] = [], env: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, [SCRIPT, '--host', '127.0.0.1', '--port', '0', ...args], {
+  const child = spawnTracked(process.execPath, [SCRIPT, '--host', '127.0.0.1', '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

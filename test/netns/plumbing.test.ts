@@ -5,18 +5,16 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { netnsSupport } from './harness/netnsSupport.js'
-import { pollUntil } from './harness/pollUntil.js'
-import { runSimulate, runSimulateOk, SIMULATE_PATH } from './harness/runSimulate.js'
-import { SimFleet } from './harness/SimFleet.js'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
+import { NetnsFleet, SIMULATE, netnsUnavailable } from '../../scripts/sim/NetnsFleet.mjs'
 
-const support = netnsSupport()
-if (!support.ok) console.warn(`test/netns/plumbing: skipped: ${support.reason}`)
+const SKIP = netnsUnavailable()
+if (SKIP !== null) console.warn(`test/netns/plumbing: skipped: ${SKIP}`)
 
 const ID = 201
-const fleet = new SimFleet(ID, 3)
 const STANDIN = fileURLToPath(new URL('./fixtures/standin-node.mjs', import.meta.url))
-const sim = { id: ID, env: { BMSIM_CLI: `${process.execPath} ${STANDIN}` } }
+const fleet = new NetnsFleet({ id: ID, size: 3, env: { BMSIM_CLI: `${process.execPath} ${STANDIN}` } })
+const { plan } = fleet
 
 interface ProbeResult {
   ok: boolean
@@ -28,8 +26,7 @@ interface ProbeResult {
 /** TCP connect + `count` echo round trips from inside node `from`'s namespace to host:port. */
 async function probe(from: number, target: string, timeoutMs = 1500, count = 1): Promise<ProbeResult> {
   const args = ['run', `n${from}`, process.execPath, STANDIN, 'probe', target, '--timeout-ms', String(timeoutMs), '--count', String(count)]
-  const out = await runSimulateOk(args, sim)
-  return JSON.parse(out) as ProbeResult
+  return JSON.parse(await fleet.runOk(args)) as ProbeResult
 }
 
 /** Names node i heard over multicast in the last second (its view's members, self excluded). */
@@ -42,16 +39,16 @@ async function heardBy(i: number): Promise<string[] | undefined> {
 }
 
 async function waitHeard(expected: Record<number, string[]>, what: string) {
+  const seen: Record<number, string[] | undefined> = {}
   return pollUntil(
     async () => {
-      const seen: Record<number, string[] | undefined> = {}
       for (const [i, names] of Object.entries(expected)) {
         seen[Number(i)] = await heardBy(Number(i))
-        if (JSON.stringify(seen[Number(i)]) !== JSON.stringify(names)) return { done: false, why: JSON.stringify(seen) }
+        if (JSON.stringify(seen[Number(i)]) !== JSON.stringify(names)) return false
       }
-      return { done: true, value: seen }
+      return seen
     },
-    { timeoutMs: 10_000, what },
+    { timeoutMs: 10_000, intervalMs: 100, what, describe: () => JSON.stringify(seen) },
   )
 }
 
@@ -74,27 +71,24 @@ function pidsOf(state: string): number[] {
   return pids
 }
 
-describe.skipIf(!support.ok)(`scripts/simulate plumbing with a stand-in node${support.ok ? '' : ` (skipped: ${support.reason})`}`, () => {
+describe.skipIf(SKIP !== null)(`scripts/simulate plumbing with a stand-in node${SKIP === null ? '' : ` (skipped: ${SKIP})`}`, () => {
   let startedPids: number[] = []
 
   beforeAll(async () => {
-    await runSimulate(['down'], sim)
-    await runSimulateOk(['up', '3', '--rps', '0'], sim)
-    startedPids = pidsOf(`/tmp/bmsim${ID}`)
+    await fleet.up({ rps: 0 })
+    startedPids = pidsOf(fleet.stateDir)
   }, 120_000)
 
-  afterAll(async () => {
-    await runSimulate(['down'], sim)
-  }, 120_000)
+  afterAll(() => fleet.down(), 120_000)
 
   it('builds one namespace per node on the bridge, and status reads every node through the CLI', async () => {
     const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout
-    for (const i of fleet.indexes) expect(list).toContain(`bmsim${ID}-n${i}`)
-    const addr = spawnSync('ip', ['-n', `bmsim${ID}-n2`, '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }).stdout
+    for (const i of fleet.indexes) expect(list).toContain(plan.namespace(i))
+    const addr = spawnSync('ip', ['-n', plan.namespace(2), '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }).stdout
     expect(addr).toContain(`${fleet.ip(2)}/24`)
     expect(startedPids).toHaveLength(4)
 
-    const status = JSON.parse(await runSimulateOk(['status', '--json'], sim)) as {
+    const status = JSON.parse(await fleet.runOk(['status', '--json'])) as {
       nodes: Array<{ name: string; up: boolean; view: { node: { name: string } } | null }>
     }
     expect(status.nodes.map((n) => [n.name, n.up, n.view?.node.name])).toEqual([
@@ -102,8 +96,8 @@ describe.skipIf(!support.ok)(`scripts/simulate plumbing with a stand-in node${su
       ['n2', true, 'n2'],
       ['n3', true, 'n3'],
     ])
-    const text = await runSimulateOk(['status'], sim)
-    expect(text).toMatch(/^n1 +10\.213\.201\.11 +standin-n1 +members: n1=alive/m)
+    const text = await fleet.runOk(['status'])
+    expect(text).toMatch(new RegExp(`^n1 +${plan.ip(1).replaceAll('.', '\\.')} +standin-n1 +members: n1=alive`, 'm'))
   })
 
   it('passes multicast (mDNS group 224.0.0.251:5353) between every namespace', async () => {
@@ -111,29 +105,29 @@ describe.skipIf(!support.ok)(`scripts/simulate plumbing with a stand-in node${su
   })
 
   it('partition cuts TCP both ways and multicast across the groups, keeps each side and the upstream', async () => {
-    const out = await runSimulateOk(['partition', 'n1,n2', 'n3'], sim)
+    const out = await fleet.partition([1, 2], [3])
     expect(out).toContain('n1,n2 | n3')
-    expect(await probe(1, `${fleet.ip(3)}:7946`)).toMatchObject({ ok: false, code: 'EACCES' })
-    expect(await probe(3, `${fleet.ip(1)}:7946`)).toMatchObject({ ok: false, code: 'EACCES' })
-    expect(await probe(3, `${fleet.ip(2)}:7947`)).toMatchObject({ ok: false, code: 'EACCES' })
-    expect(await probe(1, `${fleet.ip(2)}:7946`)).toMatchObject({ ok: true })
+    expect(await probe(1, plan.listen(3))).toMatchObject({ ok: false, code: 'EACCES' })
+    expect(await probe(3, plan.listen(1))).toMatchObject({ ok: false, code: 'EACCES' })
+    expect(await probe(3, plan.admin(2))).toMatchObject({ ok: false, code: 'EACCES' })
+    expect(await probe(1, plan.listen(2))).toMatchObject({ ok: true })
     expect(await probe(3, fleet.upstream)).toMatchObject({ ok: true })
     await waitHeard({ 1: ['n2'], 2: ['n1'], 3: [] }, 'multicast to stop crossing the cut')
 
-    await runSimulateOk(['heal'], sim)
-    expect(await probe(1, `${fleet.ip(3)}:7946`)).toMatchObject({ ok: true })
-    expect(await probe(3, `${fleet.ip(1)}:7946`)).toMatchObject({ ok: true })
+    await fleet.heal()
+    expect(await probe(1, plan.listen(3))).toMatchObject({ ok: true })
+    expect(await probe(3, plan.listen(1))).toMatchObject({ ok: true })
     await waitHeard({ 1: ['n2', 'n3'], 3: ['n1', 'n2'] }, 'multicast to cross again after heal')
   })
 
   it('rejects bad partitions and netem arguments with exit 2', async () => {
-    expect((await runSimulate(['partition', 'n1,n2'], sim)).code).toBe(2)
-    expect((await runSimulate(['partition', 'n1,n2', 'n2,n3'], sim)).code).toBe(2)
-    expect((await runSimulate(['partition', 'n1', 'n9'], sim)).code).toBe(2)
-    expect((await runSimulate(['netem', '--loss', '120%'], sim)).code).toBe(2)
-    expect((await runSimulate(['netem', '--delay', 'soon'], sim)).code).toBe(2)
-    expect((await runSimulate(['netem'], sim)).code).toBe(2)
-    expect((await runSimulate(['exec', 'n4', 'inspect'], sim)).code).toBe(2)
+    expect((await fleet.run(['partition', 'n1,n2'])).code).toBe(2)
+    expect((await fleet.run(['partition', 'n1,n2', 'n2,n3'])).code).toBe(2)
+    expect((await fleet.run(['partition', 'n1', 'n9'])).code).toBe(2)
+    expect((await fleet.run(['netem', '--loss', '120%'])).code).toBe(2)
+    expect((await fleet.run(['netem', '--delay', 'soon'])).code).toBe(2)
+    expect((await fleet.run(['netem'])).code).toBe(2)
+    expect((await fleet.run(['exec', 'n4', 'inspect'])).code).toBe(2)
   })
 
   it('netem delays and drops a node’s egress, and clear restores the direct path', async () => {
@@ -141,13 +135,13 @@ describe.skipIf(!support.ok)(`scripts/simulate plumbing with a stand-in node${su
     // host only adds time, so "≥ 195" cannot fail by noise and "< 150" rarely would.
     const DELAY = 200
     const rtt = async (from: number, to: number, timeoutMs = 5000) => {
-      const result = await probe(from, `${fleet.ip(to)}:7946`, timeoutMs, 5)
+      const result = await probe(from, plan.listen(to), timeoutMs, 5)
       expect(result.ok, JSON.stringify(result)).toBe(true)
       return result.rttMs ?? NaN
     }
     expect(await rtt(1, 2)).toBeLessThan(DELAY * 0.75)
 
-    await runSimulateOk(['netem', '--delay', `${DELAY}ms`, 'n1'], sim)
+    await fleet.netem(['--delay', `${DELAY}ms`, 'n1'])
     const outbound = await rtt(1, 2)
     const inbound = await rtt(2, 1)
     const untouched = await rtt(2, 3)
@@ -157,36 +151,36 @@ describe.skipIf(!support.ok)(`scripts/simulate plumbing with a stand-in node${su
     expect(inbound).toBeGreaterThanOrEqual(DELAY - 5)
     expect(untouched).toBeLessThan(DELAY * 0.75)
 
-    await runSimulateOk(['netem', '--loss', '100%', 'n1'], sim)
-    expect(await probe(1, `${fleet.ip(2)}:7946`, 1000)).toMatchObject({ ok: false, code: 'ETIMEDOUT' })
+    await fleet.netem(['--loss', '100%', 'n1'])
+    expect(await probe(1, plan.listen(2), 1000)).toMatchObject({ ok: false, code: 'ETIMEDOUT' })
 
-    await runSimulateOk(['netem', 'clear'], sim)
+    await fleet.netem(['clear'])
     expect(await rtt(1, 2)).toBeLessThan(DELAY * 0.75)
   })
 
   it('exec runs the CLI against the node’s admin address', async () => {
-    const view = JSON.parse(await runSimulateOk(['exec', 'n3', 'inspect', '--json'], sim)) as { node: { name: string } }
+    const view = JSON.parse(await fleet.runOk(['exec', 'n3', 'inspect', '--json'])) as { node: { name: string } }
     expect(view.node.name).toBe('n3')
   })
 
   it('kill stops a node at once and restart brings it back', async () => {
-    const before = readFileSync(`/tmp/bmsim${ID}/n2.pid`, 'utf8').trim()
-    expect(await runSimulateOk(['kill', 'n2'], sim)).toContain('n2 killed')
+    const before = readFileSync(`${fleet.stateDir}/n2.pid`, 'utf8').trim()
+    expect(await fleet.runOk(['kill', 'n2'])).toContain('n2 killed')
     expect(isRunning(Number(before))).toBe(false)
-    let status = JSON.parse(await runSimulateOk(['status', '--json'], sim)) as { nodes: Array<{ name: string; up: boolean }> }
+    let status = JSON.parse(await fleet.runOk(['status', '--json'])) as { nodes: Array<{ name: string; up: boolean }> }
     expect(status.nodes.find((n) => n.name === 'n2')?.up).toBe(false)
-    expect((await probe(1, `${fleet.ip(2)}:7946`)).ok).toBe(false)
+    expect((await probe(1, plan.listen(2))).ok).toBe(false)
 
-    await runSimulateOk(['restart', 'n2'], sim)
-    const after = readFileSync(`/tmp/bmsim${ID}/n2.pid`, 'utf8').trim()
+    await fleet.runOk(['restart', 'n2'])
+    const after = readFileSync(`${fleet.stateDir}/n2.pid`, 'utf8').trim()
     expect(after).not.toBe(before)
-    status = JSON.parse(await runSimulateOk(['status', '--json'], sim)) as { nodes: Array<{ name: string; up: boolean }> }
+    status = JSON.parse(await fleet.runOk(['status', '--json'])) as { nodes: Array<{ name: string; up: boolean }> }
     expect(status.nodes.find((n) => n.name === 'n2')?.up).toBe(true)
-    expect((await probe(1, `${fleet.ip(2)}:7946`)).ok).toBe(true)
+    expect((await probe(1, plan.listen(2))).ok).toBe(true)
   })
 
   it('refuses to run without root', () => {
-    const res = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', SIMULATE_PATH, 'status'], {
+    const res = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', SIMULATE, 'status'], {
       encoding: 'utf8',
       env: { ...process.env, BMSIM_ID: String(ID) },
     })
@@ -196,15 +190,15 @@ describe.skipIf(!support.ok)(`scripts/simulate plumbing with a stand-in node${su
   })
 
   it('down removes every process, namespace, veth and the bridge, and is idempotent', async () => {
-    const pids = [...startedPids, ...pidsOf(`/tmp/bmsim${ID}`)]
-    await runSimulateOk(['down'], sim)
+    const pids = [...startedPids, ...pidsOf(fleet.stateDir)]
+    await fleet.runOk(['down'])
     const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout
-    expect(list).not.toMatch(new RegExp(`^bmsim${ID}-`, 'm'))
+    expect(list).not.toMatch(new RegExp(`^${plan.nsPrefix}`, 'm'))
     const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout
-    expect(links).not.toMatch(new RegExp(`\\b(bmsim${ID}|bms${ID}n\\d+)[@:]`))
+    expect(links).not.toMatch(new RegExp(`\\b(${plan.bridge}|${plan.vethPrefix}\\d+)[@:]`))
     for (const pid of pids) expect(isRunning(pid)).toBe(false)
-    const again = await runSimulate(['down'], sim)
+    const again = await fleet.run(['down'])
     expect(again.code).toBe(0)
-    expect((await runSimulate(['status'], sim)).code).toBe(1)
+    expect((await fleet.run(['status'])).code).toBe(1)
   })
 })

@@ -2,7 +2,8 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolveSwimConfig, suspicionTimeout } from '@breaker-mesh/core'
-import { killAll, seedHostPort, spawnFleet, spawnNode, waitUntil } from '../helpers/processFleet.js'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
+import { killAll, spawnFleet, spawnNode, waitFullMembership } from '../helpers/processFleet.js'
 import type { NodeProcess } from '../helpers/processFleet.js'
 import { SCENARIO_BREAKER } from './ScenarioFleet.js'
 import type { CallResult, ScenarioFleet, ScenarioView, Upstream } from './ScenarioFleet.js'
@@ -42,16 +43,10 @@ export async function processFleet(size: number): Promise<ScenarioFleet> {
   await upstream.start()
   const base = { profile: 'local' as const, breakers: { dep: SCENARIO_BREAKER } }
   const nodes: NodeProcess[] = await spawnFleet(size, base)
-  const seed = seedHostPort(nodes[0]!.addrs.find((a) => a.includes('/ip4/127.0.0.1/'))!)
+  const seed = nodes[0]!.hostPort
   // Wait until every node knows every other as a live member (alive, or suspect while
   // it refutes on a loaded machine), so each scenario starts from an agreed view.
-  await waitUntil(async () => {
-    for (const node of nodes) {
-      const { view } = await node.command<{ view: ScenarioView }>({ cmd: 'view' })
-      if (view.members.filter((m) => m.status === 'alive' || m.status === 'suspect').length !== nodes.length) return false
-    }
-    return true
-  }, 30_000, 'a full view on every node', 50)
+  await waitFullMembership(nodes, { timeoutMs: 30_000, allowSuspect: true })
 
   const swim = resolveSwimConfig('local')
   const suspicion = suspicionTimeout(swim.suspicionMult, size, swim.probeIntervalMs)
@@ -82,9 +77,7 @@ export async function processFleet(size: number): Promise<ScenarioFleet> {
       return r.result
     },
     async view(i) {
-      const r = await node(i).command<{ view: ScenarioView }>({ cmd: 'view' })
-      if (!r.view) throw new Error(`node ${i}: ${r.error ?? 'no view'}`)
-      return r.view
+      return (await node(i).command<{ view: ScenarioView }>({ cmd: 'view' })).view
     },
     async changedAt(i, name, state) {
       // Each process stamps its events with a high-resolution epoch time (one machine, one clock).
@@ -113,7 +106,11 @@ export async function processFleet(size: number): Promise<ScenarioFleet> {
       nodes.push(fresh)
       return nodes.length - 1
     },
-    waitFor: (check, timeoutMs, what) => waitUntil(check, timeoutMs, what),
+    async waitFor(check, timeoutMs, what) {
+      const started = performance.now()
+      await pollUntil(check, { timeoutMs, intervalMs: 25, what })
+      return performance.now() - started
+    },
     async close() {
       await killAll()
       await upstream.stop()

@@ -6,8 +6,9 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { WIRE_LIMITS } from '@breaker-mesh/core'
-import { killAll, waitUntil } from '../helpers/processFleet.js'
-import { attack, keyedFleet, stats, stillSpreads, view } from './hostileKit.js'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
+import { killAll, viewOf } from '../helpers/processFleet.js'
+import { attack, keyedFleet, stats, stillSpreads } from './hostileKit.js'
 
 afterEach(() => killAll())
 afterAll(() => killAll())
@@ -42,7 +43,7 @@ describe('a key holder that holds half-finished frames (real processes)', () => 
     const { key, fleet, target } = await keyedFleet(2, { p2pOptions: { partialFrameTimeoutMs: 500 } })
     const run = attack({ target, key, fleet: 'prod', attack: 'partial-frames', streams: 2, announce: 100_000, send: 1000, holdMs: 15_000 })
     // While the attacker still holds its streams open, the node has given up on them.
-    await waitUntil(async () => ((await stats(fleet[0]!)).gossip.dropped['frame-stalled'] ?? 0) >= 2, 10_000, 'both stalled frames to be cut off')
+    await pollUntil(async () => ((await stats(fleet[0]!)).gossip.dropped['frame-stalled'] ?? 0) >= 2, { timeoutMs: 10_000, what: 'both stalled frames to be cut off' })
     await stillSpreads(fleet, fleet[1]!, 'after-stalled-frames')
     await run
   })
@@ -58,8 +59,8 @@ describe('a key holder that sends junk (real processes)', () => {
         .filter(([reason]) => !['send-failed', 'inbox-full', 'frame-budget', 'frame-stalled', 'frame-too-large'].includes(reason))
         .reduce((sum, [, n]) => sum + n, 0)
     // Backpressure, not loss: every junk frame the attacker got out is read, refused and counted.
-    await waitUntil(async () => (await decodeDrops()) >= 30_000, 30_000, 'every junk frame to be counted')
+    await pollUntil(async () => (await decodeDrops()) >= 30_000, { timeoutMs: 30_000, what: 'every junk frame to be counted' })
     await stillSpreads(fleet, fleet[2]!, 'after-junk')
-    for (const n of fleet) expect((await view(n)).members.every((m) => m.status === 'alive')).toBe(true)
+    for (const n of fleet) expect((await viewOf(n)).members.every((m) => m.status === 'alive')).toBe(true)
   })
 })

@@ -6,7 +6,8 @@
  * nothing was dropped as malformed. No timing or memory is asserted here.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { killAll, spawnFleet, waitUntil } from '../helpers/processFleet.js'
+import { pollUntil } from '../../scripts/lib/poll.mjs'
+import { killAll, spawnFleet, waitFullMembership } from '../helpers/processFleet.js'
 import { stats, view } from './hostileKit.js'
 
 afterEach(() => killAll())
@@ -15,23 +16,21 @@ afterAll(() => killAll())
 describe('soak, short (real processes)', () => {
   it('20 s of 200 calls/s per node with a flapping upstream: repeated trips and recoveries, then one agreed version and bounded state', async () => {
     const fleet = await spawnFleet(3, { fleet: 'soak' })
-    await waitUntil(async () => (await view(fleet[0]!)).members.filter((m) => m.status === 'alive').length === 3, 20_000, 'the fleet to form')
+    await waitFullMembership(fleet)
     await Promise.all(fleet.map((n) => n.command({ cmd: 'load', name: 'soak', rps: 200, failureRate: 0.6, phaseMs: 4000 })))
     // Run until the breaker has gone round the cycle a few times: trips, fleet-wide probes and
     // closes, written by whichever node made them (each node counts the transitions it wrote).
-    await waitUntil(
+    await pollUntil(
       async () => {
         let written = 0
         for (const n of fleet) written += (await stats(n)).breakers.find((x) => x.name === 'soak')?.transitions ?? 0
         return written >= 6
       },
-      90_000,
-      'at least 6 transitions of `soak` written in the fleet (two trip-probe-close cycles)',
-      500,
+      { timeoutMs: 90_000, intervalMs: 500, what: 'at least 6 transitions of `soak` written in the fleet (two trip-probe-close cycles)' },
     )
     await Promise.all(fleet.map((n) => n.command({ cmd: 'load', rps: 0 })))
     const ids = new Set(fleet.map((n) => n.id))
-    await waitUntil(
+    await pollUntil(
       async () => {
         const versions = new Set<string>()
         for (const n of fleet) {
@@ -40,8 +39,7 @@ describe('soak, short (real processes)', () => {
         }
         return versions.size === 1
       },
-      20_000,
-      'one version of `soak` on every node',
+      { timeoutMs: 20_000, what: 'one version of `soak` on every node' },
     )
     for (const n of fleet) {
       const v = await view(n)

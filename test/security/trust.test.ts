@@ -4,16 +4,16 @@
  * key, another fleet's name) changes no member status and no record, however
  * it forges its SWIM, sync or gossip frames.
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { encodeMessage, formatFleetKey } from '@breaker-mesh/core'
 import type { BreakerRecord, Member, WireMessage } from '@breaker-mesh/core'
-import type { MeshStats, MeshView } from '@breaker-mesh/mesh'
-import { killAll, seedHostPort, spawnFleet, spawnNode, waitUntil } from '../helpers/processFleet.js'
+import type { MeshStats } from '@breaker-mesh/mesh'
+import { observeFor, pollUntil } from '../../scripts/lib/poll.mjs'
+import { runJsonScript } from '../../scripts/lib/runJsonScript.mjs'
+import { forceOpenEverywhere, killAll, seedHostPort, spawnFleet, spawnNode, viewOf as view, waitFullMembership } from '../helpers/processFleet.js'
 import type { NodeProcess } from '../helpers/processFleet.js'
-import { waitWindow } from './windows.js'
 
 const OUTSIDER = fileURLToPath(new URL('../fixtures/outsider.mjs', import.meta.url))
 const newKey = (): string => formatFleetKey(randomBytes(32))
@@ -21,14 +21,19 @@ const newKey = (): string => formatFleetKey(randomBytes(32))
 afterEach(() => killAll())
 afterAll(() => killAll())
 
-const view = async (n: NodeProcess): Promise<MeshView> => (await n.command<{ view: MeshView }>({ cmd: 'view' })).view
 const stats = async (n: NodeProcess): Promise<MeshStats> => (await n.command<{ stats: MeshStats }>({ cmd: 'stats' })).stats
 const refused = async (n: NodeProcess, reason: string): Promise<number> => (await stats(n)).refused[reason] ?? 0
 
-function loopbackAddr(n: NodeProcess): string {
-  const addr = n.addrs.find((a) => a.includes('/ip4/127.0.0.1/'))
-  if (!addr) throw new Error(`${n.name} has no loopback address`)
-  return addr
+/** Assert `check` holds at every look for `ms` (an invariant over a window, not a sleep-then-look). */
+async function holdsFor(ms: number, check: () => Promise<void>): Promise<void> {
+  await observeFor(
+    ms,
+    async () => {
+      await check()
+      return 1
+    },
+    { intervalMs: 250 },
+  )
 }
 
 /** The fleet is intact: exactly its own members, all alive at incarnation 0, and no breaker named `name`. */
@@ -42,59 +47,39 @@ async function expectUntouched(fleet: NodeProcess[], name: string): Promise<void
   }
 }
 
-async function allAlive(fleet: NodeProcess[]): Promise<void> {
-  await waitUntil(
-    async () => {
-      for (const n of fleet) {
-        const v = await view(n)
-        if (v.members.filter((m) => m.status === 'alive').length !== fleet.length) return false
-      }
-      return true
-    },
-    20_000,
-    'every node to list the whole fleet alive',
-  )
-}
+const allAlive = (fleet: NodeProcess[]): Promise<void> => waitFullMembership(fleet)
 
 describe('fleet key and fleet binding (real processes)', () => {
   it('a node of another fleet holding the same key is absent from every members list 10 s later, and its force-open reaches no node', async () => {
     const key = newKey()
     const prod = await spawnFleet(3, { fleet: 'prod', fleetKey: key })
     await allAlive(prod)
-    const evil = await spawnNode({ name: 'evil', fleet: 'evil', fleetKey: key, join: [seedHostPort(loopbackAddr(prod[0]!))], joinTimeoutMs: 2000 })
+    const evil = await spawnNode({ name: 'evil', fleet: 'evil', fleetKey: key, join: [seedHostPort(prod[0]!.loopbackAddr)], joinTimeoutMs: 2000 })
     // The attempt happened: the seed saw it and counted it.
-    await waitUntil(async () => (await refused(prod[0]!, 'foreign-fleet')) > 0, 15_000, 'prod n1 to count the foreign-fleet node')
+    await pollUntil(async () => (await refused(prod[0]!, 'foreign-fleet')) > 0, { timeoutMs: 15_000, what: 'prod n1 to count the foreign-fleet node' })
     await evil.command({ cmd: 'force-open', name: 'payments', reason: 'from another fleet' })
-    await waitWindow(10_000, async () => {
+    await holdsFor(10_000, async () => {
       await expectUntouched(prod, 'payments')
       for (const n of prod) expect((await view(n)).members.some((m) => m.id === evil.id)).toBe(false)
     })
     // The evil node's own view never got the fleet either.
     expect((await view(evil)).members.map((m) => m.id)).toEqual([evil.id])
     // Control: the same fleet still spreads a member's own override.
-    await prod[1]!.command({ cmd: 'force-open', name: 'control' })
-    await waitUntil(
-      async () => {
-        for (const n of prod) if ((await view(n)).breakers.find((b) => b.name === 'control')?.override !== 'forced-open') return false
-        return true
-      },
-      15_000,
-      'a member override to reach every prod node',
-    )
+    await forceOpenEverywhere(prod, prod[1]!, 'control', 15_000)
   })
 
   it('a node with no key or a wrong key gets no connection, and the refusal counter rises', async () => {
     const key = newKey()
     const prod = await spawnFleet(2, { fleet: 'prod', fleetKey: key })
     await allAlive(prod)
-    const seed = [seedHostPort(loopbackAddr(prod[0]!))]
+    const seed = [seedHostPort(prod[0]!.loopbackAddr)]
     const before = await refused(prod[0]!, 'fleet-key')
     const nokey = await spawnNode({ name: 'nokey', fleet: 'prod', join: seed, joinTimeoutMs: 1000 })
-    await waitUntil(async () => (await refused(prod[0]!, 'fleet-key')) > before, 15_000, 'the refusal of the keyless node to be counted')
+    await pollUntil(async () => (await refused(prod[0]!, 'fleet-key')) > before, { timeoutMs: 15_000, what: 'the refusal of the keyless node to be counted' })
     const afterNoKey = await refused(prod[0]!, 'fleet-key')
     const wrong = await spawnNode({ name: 'wrongkey', fleet: 'prod', fleetKey: newKey(), join: seed, joinTimeoutMs: 1000 })
-    await waitUntil(async () => (await refused(prod[0]!, 'fleet-key')) > afterNoKey, 15_000, 'the refusal of the wrong-key node to be counted')
-    await waitWindow(3000, async () => {
+    await pollUntil(async () => (await refused(prod[0]!, 'fleet-key')) > afterNoKey, { timeoutMs: 15_000, what: 'the refusal of the wrong-key node to be counted' })
+    await holdsFor(3000, async () => {
       for (const n of prod) {
         const ids = (await view(n)).members.map((m) => m.id)
         expect(ids).not.toContain(nokey.id)
@@ -116,25 +101,8 @@ interface OutsiderResult {
   publishErrors: string[]
 }
 
-function runOutsider(config: Record<string, unknown>): Promise<OutsiderResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OUTSIDER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      const line = out.trim().split('\n').pop() ?? ''
-      try {
-        resolve(JSON.parse(line) as OutsiderResult)
-      } catch {
-        reject(new Error(`outsider exited ${code} without a result:\n${out}\n${err}`))
-      }
-    })
-  })
-}
+/** One run of the outsider process; resolves with the result line it prints. */
+const runOutsider = (config: Record<string, unknown>): Promise<OutsiderResult> => runJsonScript<OutsiderResult>(OUTSIDER, config, { timeoutMs: 60_000 })
 
 describe('a process outside the fleet cannot change any member or record (real processes)', () => {
   it('forged SWIM, sync and gossip frames from no key, a wrong key, or another fleet change nothing', async () => {
@@ -164,25 +132,25 @@ describe('a process outside the fleet cannot change any member or record (real p
       // "n2 says": n2 has left, n3 is dead, and payments is forced open.
       { v: 1, type: 'ping', from: n2.id, seq: 1, updates: [{ kind: 'member', member: member(n2, 'left', 5) }, { kind: 'member', member: member(n3, 'dead', 5) }, { kind: 'record', record }] },
       { v: 1, type: 'delta', from: n2.id, records: [record] },
-      { v: 1, type: 'sync-res', from: n2.id, members: [member(n3, 'dead', 7)], records: [record], want: [] },
+      { v: 1, type: 'sync-res', from: n2.id, members: [member(n3, 'dead', 7)], records: [record], want: [], session: 1, part: 0, messages: 1 },
     ]
     const frames = forged.map((m) => Buffer.from(encodeMessage(m)).toString('base64'))
     const prodProtocols = ['/breaker-mesh/prod/swim/1.0.0', '/breaker-mesh/prod/sync/1.0.0']
     const refusedBefore = await refused(n1, 'fleet-key')
 
-    const noKey = await runOutsider({ target: loopbackAddr(n1), key: null, protocols: prodProtocols, frames, topic: '/breaker-mesh/prod/records/1', gossip: frames.slice(1, 2), settleMs: 500 })
+    const noKey = await runOutsider({ target: n1.loopbackAddr, key: null, protocols: prodProtocols, frames, topic: '/breaker-mesh/prod/records/1', gossip: frames.slice(1, 2), settleMs: 500 })
     expect(noKey.connected).toBe(false)
     expect(Object.values(noKey.streams).every((s) => s !== 'written')).toBe(true)
     expect(noKey.published === 0 || noKey.publishErrors.length === 0).toBe(true) // it may "publish" to zero peers
 
-    const wrongKey = await runOutsider({ target: loopbackAddr(n1), key: newKey(), protocols: prodProtocols, frames, topic: '/breaker-mesh/prod/records/1', gossip: frames.slice(1, 2), settleMs: 500 })
+    const wrongKey = await runOutsider({ target: n1.loopbackAddr, key: newKey(), protocols: prodProtocols, frames, topic: '/breaker-mesh/prod/records/1', gossip: frames.slice(1, 2), settleMs: 500 })
     expect(wrongKey.connected).toBe(false)
     expect(Object.values(wrongKey.streams).every((s) => s !== 'written')).toBe(true)
-    await waitUntil(async () => (await refused(n1, 'fleet-key')) >= refusedBefore + 2, 15_000, 'both refusals to be counted')
+    await pollUntil(async () => (await refused(n1, 'fleet-key')) >= refusedBefore + 2, { timeoutMs: 15_000, what: 'both refusals to be counted' })
 
     // The right key, another fleet's name: it connects, but speaks its own fleet's protocols and topic.
     const otherFleet = await runOutsider({
-      target: loopbackAddr(n1),
+      target: n1.loopbackAddr,
       key,
       protocols: ['/breaker-mesh/evil/swim/1.0.0', '/breaker-mesh/evil/sync/1.0.0'],
       frames,
@@ -193,6 +161,6 @@ describe('a process outside the fleet cannot change any member or record (real p
     expect(otherFleet.connected).toBe(true)
     for (const outcome of Object.values(otherFleet.streams)) expect(outcome).toMatch(/protocol/i)
 
-    await waitWindow(3000, () => expectUntouched(prod, 'payments'))
+    await holdsFor(3000, () => expectUntouched(prod, 'payments'))
   })
 })

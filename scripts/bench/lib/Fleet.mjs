@@ -1,8 +1,13 @@
 // A fleet of real breaker-mesh processes on 127.0.0.1: libp2p over loopback TCP,
 // the 'local' SWIM profile unless told otherwise, mDNS off, every node joined
-// to the first one through a host:port seed.
-import { BenchNode, hrNow } from './BenchNode.mjs'
-import { BenchAbortedError, waitFor, withTimeout } from './waitFor.mjs'
+// to the first one through a host:port seed. Each node is a MeshProcess
+// (scripts/lib/MeshProcess.mjs) running fixtures/bench-node.mjs.
+import { fileURLToPath } from 'node:url'
+import { MeshProcess } from '../../lib/MeshProcess.mjs'
+import { hrNow } from '../../lib/hrNow.mjs'
+import { WaitAbortedError, pollUntil } from '../../lib/poll.mjs'
+
+const BENCH_NODE = fileURLToPath(new URL('../fixtures/bench-node.mjs', import.meta.url))
 
 let fleets = 0
 
@@ -55,18 +60,23 @@ export class Fleet {
     }
   }
 
-  /** Spawn one node joined to `seed` (a BenchNode) or to nothing; resolves when createMesh() resolved in it. */
+  /**
+   * Spawn one node joined to `seed` (a node of this fleet) or to nothing; resolves
+   * with it (a MeshProcess) when createMesh() resolved in it. Events are passed to
+   * the listeners, not kept. `node.killed = true` takes a node out of `live` at once.
+   */
   async spawn(seed, { timeoutMs = 30_000, extra } = {}) {
-    if (this.signal?.aborted) throw new BenchAbortedError('a node to start')
+    if (this.signal?.aborted) throw new WaitAbortedError('a node to start')
     const name = `n${++this.started}`
-    const node = new BenchNode(name, this.config(seed ? [seed.hostPort] : [], extra), {
-      nodeFlags: this.nodeFlags,
-      onEvent: (n, msg) => {
+    const node = new MeshProcess(name, BENCH_NODE, { ...this.config(seed ? [seed.hostPort] : [], extra), name }, {
+      execArgv: this.nodeFlags,
+      keepEvents: false,
+      onEvent: (msg, n) => {
         for (const l of this.listeners) l(n, msg)
       },
     })
     this.nodes.push(node)
-    await withTimeout(node.ready, timeoutMs, `${name} to start`)
+    await node.whenReady(timeoutMs)
     return node
   }
 
@@ -111,7 +121,7 @@ export class Fleet {
   async waitMembership({ timeoutMs = 30_000, nodes = this.live } = {}) {
     const ids = new Set(nodes.map((n) => n.id))
     let missing = ''
-    await waitFor(
+    await pollUntil(
       async () => {
         const views = await Promise.all(nodes.map((n) => n.command({ cmd: 'members' })))
         const short = views.map((v, i) => {
@@ -136,7 +146,7 @@ export class Fleet {
    */
   async waitIdenticalTables({ timeoutMs = 30_000, intervalMs = 25, size } = {}) {
     let last = ''
-    return waitFor(
+    return pollUntil(
       async () => {
         const replies = await this.all({ cmd: 'summary' })
         const t = hrNow()
@@ -156,5 +166,3 @@ export class Fleet {
     this.listeners.clear()
   }
 }
-
-export { hrNow }

@@ -5,8 +5,8 @@
 // run and at the same N as a fleet, so propagation can be stated as a ratio.
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { killChild, spawnTracked } from './children.mjs'
-import { waitFor } from './waitFor.mjs'
+import { killChild, spawnTracked } from '../../lib/children.mjs'
+import { pollUntil } from '../../lib/poll.mjs'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/fanout-node.mjs', import.meta.url))
 
@@ -57,7 +57,7 @@ export async function measureFanoutFloor(n, { trials, warmup = 3, signal, timeou
       const got = new Map()
       received.set(i, got)
       const { t } = await origin.command({ cmd: 'send', trial: i })
-      await waitFor(() => got.size === n - 1, { timeoutMs, intervalMs: 1, what: `the floor frame on ${n - 1} peers`, signal })
+      await pollUntil(() => got.size === n - 1, { timeoutMs, intervalMs: 1, what: `the floor frame on ${n - 1} peers`, signal })
       if (i >= warmup) samples.push(Math.max(...got.values()) - t)
       received.delete(i)
     }

@@ -1,25 +1,17 @@
 // The floor under any propagation time: one TCP round trip between two
 // processes over loopback, measured in the same run as the fleet numbers.
 import { connect } from 'node:net'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { killChild, spawnTracked } from './children.mjs'
-import { withTimeout } from './waitFor.mjs'
+import { JsonLinesProcess } from '../../lib/JsonLinesProcess.mjs'
+import { withTimeout } from '../../lib/poll.mjs'
 
 const ECHO = fileURLToPath(new URL('../fixtures/rtt-echo.mjs', import.meta.url))
 
 /** `count` sequential 1-byte ping-pongs with an echo process (TCP_NODELAY); resolves with the RTTs in ms. */
 export async function loopbackRtt({ count = 1000, timeoutMs = 20_000 } = {}) {
-  const child = spawnTracked(process.execPath, [ECHO])
+  const echo = new JsonLinesProcess('rtt-echo', ECHO)
   try {
-    const port = await withTimeout(
-      new Promise((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line).port))
-        child.once('exit', () => reject(new Error('rtt-echo exited before listening')))
-      }),
-      timeoutMs,
-      'the echo server to listen',
-    )
+    const { port } = await echo.whenReady(timeoutMs)
     const socket = connect({ port, host: '127.0.0.1', noDelay: true })
     await withTimeout(new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject)), timeoutMs, 'connect')
     const rtts = []
@@ -41,7 +33,6 @@ export async function loopbackRtt({ count = 1000, timeoutMs = 20_000 } = {}) {
     socket.destroy()
     return rtts
   } finally {
-    child.stdin.end()
-    killChild(child)
+    await echo.stop(1000)
   }
 }

@@ -5,34 +5,19 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { WIRE_LIMITS, formatFleetKey } from '@breaker-mesh/core'
-import { spawnTracked } from '../lib/children.mjs'
+import { pause } from '../../lib/poll.mjs'
+import { runJsonScript } from '../../lib/runJsonScript.mjs'
 import { Fleet } from '../lib/Fleet.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../lib/waitFor.mjs'
 
 const ATTACKER = fileURLToPath(new URL('../../../test/fixtures/attacker.mjs', import.meta.url))
 const RSS_TARGET = target('<=', 50, 'MB')
 const VIEW_TARGET = target('<=', 50, 'ms')
 const MB = 2 ** 20
 
-function runAttacker(config, signal) {
-  return new Promise((resolve, reject) => {
-    const child = spawnTracked(process.execPath, [ATTACKER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (c) => (out += c))
-    const onAbort = () => child.kill('SIGKILL')
-    signal?.addEventListener('abort', onAbort, { once: true })
-    child.on('close', () => {
-      signal?.removeEventListener('abort', onAbort)
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()))
-      } catch {
-        reject(new Error(`the attacker gave no result: ${out.slice(0, 300)}`))
-      }
-    })
-  })
-}
+/** One attacker run (the child is killed if the suite is stopped); resolves with its result line. */
+const runAttacker = (config, signal) => runJsonScript(ATTACKER, config, { signal, timeoutMs: 120_000 })
 
 /** GET `url` back to back (one at a time) until `stop()` is true; returns each latency in ms. */
 async function pollLatency(url, stop, gapMs) {
@@ -69,7 +54,7 @@ export default {
       await fleet.waitMembership({ timeoutMs: 30_000 })
       const victim = nodes[0]
       const admin = victim.readyEvent.admin
-      const targetAddr = victim.readyEvent.addrs.find((a) => a.includes('/ip4/127.0.0.1/'))
+      const targetAddr = victim.loopbackAddr
       const fleetName = fleet.fleet
       out.method.push(
         'A 3-node fleet (compiled JS, local profile, loopback, fleet key, admin API on 127.0.0.1) and one attacker process holding the fleet key (test/fixtures/attacker.mjs) aimed at node 1. RSS from `process.memoryUsage()` inside node 1, sampled every 100 ms.',
@@ -102,7 +87,7 @@ export default {
       await pause(ctx.quick ? 5000 : 15_000)
       const afterUsage = await victim.command({ cmd: 'usage' })
       const after = afterUsage.rss
-      const st = await victim.command({ cmd: 'stats' })
+      const st = await victim.command({ cmd: 'counters' })
       const grew = (peak - idle) / MB
       out.raw.partialFrames = { idleRss: idle, peakRss: peak, afterRss: after, idleUsage, peakUsage, afterUsage, attacker: partial, dropped: st.gossip.dropped, highWater: st.receiveBufferHighWaterBytes, bufferedAfter: st.receiveBufferBytes }
       table.rows.push(
@@ -129,7 +114,7 @@ export default {
       const samples = await during
       const b = summarize(base)
       const d = summarize(samples)
-      const st2 = await victim.command({ cmd: 'stats' })
+      const st2 = await victim.command({ cmd: 'counters' })
       out.raw.junk = { attacker: junk, baseline: b, during: d, samplesDuring: samples.length, dropped: st2.gossip.dropped, quiet }
       table.rows.push(
         ['/v1/view with no attack p50 / p99', `${fmt(b?.p50, 'ms')} / ${fmt(b?.p99, 'ms')}`, `${b?.count ?? 0} requests`],

@@ -1,10 +1,13 @@
 // Core engine throughput (issue 2, "Performance"): record merges per second
 // including decode + validate + merge of a 1-record delta, and tryAcquire +
 // record pairs per second on a closed CircuitBreaker. One core, one process per mode.
-import { runWorker } from '../lib/runWorker.mjs'
+import { fileURLToPath } from 'node:url'
+import { runJsonScript } from '../../lib/runJsonScript.mjs'
 import { median } from '../lib/summarize.mjs'
 import { fmt, row, target } from '../lib/targets.mjs'
 import { estimate } from '../lib/timing.mjs'
+
+const WORKER = fileURLToPath(new URL('../fixtures/core-worker.mjs', import.meta.url))
 
 const MODES = [
   { mode: 'merge-fresh', what: 'decode + validate + merge, 1-record delta, newer than the table (every merge changes it)' },
@@ -35,7 +38,7 @@ export default {
       if (ctx.aborted) return
       ctx.log(mode)
       try {
-        const r = await runWorker('fixtures/core-worker.mjs', { mode, rounds, roundMs }, { timeoutMs: 90_000 })
+        const r = await runJsonScript(WORKER, { mode, rounds, roundMs }, { timeoutMs: 90_000 })
         const e = estimate(r, median)
         perMode[mode] = { nsPerOp: e.ns, opsPerSec: 1e9 / e.ns, contended: e.basis === 'cpu' }
         out.raw[mode] = r

@@ -1,10 +1,10 @@
 // Cost of an idle fleet member (issue 5 item 7, issue 3): RSS, CPU and bytes
 // per second per node at 10 and 25 nodes.
 import { readFileSync } from 'node:fs'
+import { pause } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../lib/waitFor.mjs'
 
 const RSS_TARGET = target('<=', 100, 'MB')
 
@@ -43,11 +43,11 @@ export default {
         await pause(3000)
         const pids = fleet.live.map((n) => n.child.pid)
         const u0 = await fleet.all({ cmd: 'usage' })
-        const s0 = await fleet.all({ cmd: 'stats' })
+        const s0 = await fleet.all({ cmd: 'counters' })
         const io0 = pids.map(procIo)
         await pause(windowMs)
         const u1 = await fleet.all({ cmd: 'usage' })
-        const s1 = await fleet.all({ cmd: 'stats' })
+        const s1 = await fleet.all({ cmd: 'counters' })
         const io1 = pids.map(procIo)
         const perNode = u1.map((u, i) => {
           const secs = (u.t - u0[i].t) / 1000

@@ -1,10 +1,11 @@
 // Failure detection (issue 5 item 3): SIGKILL one node, time until every other
 // node's membership says it is dead. The killed node is replaced after each
 // kill, so the fleet keeps its size.
+import { hrNow } from '../../lib/hrNow.mjs'
+import { pollUntil } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { waitFor } from '../lib/waitFor.mjs'
 
 const P50_TARGET = target('<=', 4, 's')
 
@@ -19,9 +20,10 @@ async function killTrial(fleet, victim, timeoutMs) {
     if (msg.status === 'dead' && !dead.has(node)) dead.set(node, msg.t)
   })
   try {
-    const t0 = victim.kill()
+    const t0 = hrNow()
+    void victim.kill()
     victim.killed = true
-    await waitFor(() => dead.size === others.size, {
+    await pollUntil(() => dead.size === others.size, {
       signal: fleet.signal,
       timeoutMs,
       intervalMs: 20,

@@ -1,10 +1,11 @@
 // Heal (issue 5 item 5): 10 nodes split 5 / 5 by a real network partition
 // (namespaces), 1,000 breakers changed on both sides, then the network heals:
 // time until every table is identical.
-import { hrNow } from '../lib/BenchNode.mjs'
-import { SimFleet, simUnavailable, statusesByName, viewFingerprint } from '../lib/SimFleet.mjs'
+import { hrNow } from '../../lib/hrNow.mjs'
+import { pollUntil } from '../../lib/poll.mjs'
+import { viewFingerprint } from '../../sim/NetnsFleet.mjs'
+import { netnsFleetFor } from '../lib/netnsSuite.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { waitFor } from '../lib/waitFor.mjs'
 
 const TARGET = target('<=', 2, 's')
 const NODES = 10
@@ -25,18 +26,15 @@ export default {
       `Partition n1–n5 | n6–n10 (\`scripts/simulate partition\`: prohibit routes + reverse-path filtering, so dials fail and established connections go silent). Once each side has marked the other dead, the same ${BREAKERS.toLocaleString('en-US')} breaker names are changed on both sides: side A force-opens them, side B force-closes them (200 per node, through 5 different writers per side), and each side converges internally. Every name then holds concurrent versions that Lamport LWW must settle after the heal.`,
       'Heal (`scripts/simulate heal`); the figure runs from the moment the heal command returned (network whole again) until a poll of all 10 nodes (`GET /v1/view`, every 200 ms, so ±0.2 s) finds identical tables (names, versions, effective states). Healing relies on each node re-dialing dead members (reconnect every 1 s in the local profile) and a push-pull on every new connection.',
     )
-    if (ctx.quick) {
-      out.notMeasured.push({ what: 'heal', reason: 'full mode only: bringing up a namespace fleet does not fit the quick budget' })
-      out.summary.push(notMeasuredRow(METRIC, TARGET, 'full mode only (namespace fleet)'))
-      return
-    }
-    const why = simUnavailable()
-    if (why) {
-      out.notMeasured.push({ what: 'heal', reason: why })
-      out.summary.push(notMeasuredRow(METRIC, TARGET, why))
-      return
-    }
-    const sim = new SimFleet({ id: 150, size: NODES, log: ctx.log })
+    const sim = netnsFleetFor(ctx, out, {
+      id: 150,
+      size: NODES,
+      what: 'heal',
+      metric: METRIC,
+      target: TARGET,
+      quick: { reason: 'bringing up a namespace fleet does not fit the quick budget', note: 'namespace fleet' },
+    })
+    if (!sim) return
     const all = range(1, NODES)
     const sideA = range(1, NODES / 2)
     const sideB = range(NODES / 2 + 1, NODES)
@@ -47,15 +45,14 @@ export default {
     }
     try {
       const t0 = Date.now()
-      await sim.up()
+      await sim.up({ rps: 0 })
       ctx.log(`namespace fleet up in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-      const names = all.map((i) => `n${i}`)
-      await waitFor(async () => (await views(all)).every((v) => names.every((n) => statusesByName(v)[n] === 'alive')), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 500, what: 'full membership' })
+      await pollUntil(() => sim.allAlive(), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 500, what: 'full membership' })
       await sim.partition(sideA, sideB)
       const tPart = hrNow()
       const sees = (side, other, status) => async () =>
-        (await views(side)).every((v) => other.every((j) => statusesByName(v)[`n${j}`] === status))
-      await waitFor(async () => (await sees(sideA, sideB, 'dead')()) && (await sees(sideB, sideA, 'dead')()), { signal: ctx.signal, timeoutMs: 90_000, intervalMs: 500, what: 'each side to mark the other dead' })
+        (await views(side)).every((v) => other.every((j) => v.members.some((m) => m.name === `n${j}` && m.status === status)))
+      await pollUntil(async () => (await sees(sideA, sideB, 'dead')()) && (await sees(sideB, sideA, 'dead')()), { signal: ctx.signal, timeoutMs: 90_000, intervalMs: 500, what: 'each side to mark the other dead' })
       const splitSecs = (hrNow() - tPart) / 1000
       const per = BREAKERS / sideA.length
       const nameAt = (k) => `heal-${k}`
@@ -63,12 +60,12 @@ export default {
         ...sideA.map((i, k) => sim.writeMany(i, 'force-open', range(k * per, k * per + per - 1).map(nameAt))),
         ...sideB.map((i, k) => sim.writeMany(i, 'force-close', range(k * per, k * per + per - 1).map(nameAt))),
       ])
-      await waitFor(async () => (await sameTables(sideA, BREAKERS)) && (await sameTables(sideB, BREAKERS)), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 250, what: 'each side to converge internally' })
+      await pollUntil(async () => (await sameTables(sideA, BREAKERS)) && (await sameTables(sideB, BREAKERS)), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 250, what: 'each side to converge internally' })
       const tHealStart = hrNow()
       await sim.heal()
       const tHealed = hrNow()
-      const identicalAt = await waitFor(async () => ((await sameTables(all, BREAKERS)) ? hrNow() : false), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 200, what: 'identical tables on all 10 nodes after the heal' })
-      const aliveAt = await waitFor(async () => ((await views(all)).every((v) => names.every((n) => statusesByName(v)[n] === 'alive')) ? hrNow() : false), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 200, what: 'full membership after the heal' })
+      const identicalAt = await pollUntil(async () => ((await sameTables(all, BREAKERS)) ? hrNow() : false), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 200, what: 'identical tables on all 10 nodes after the heal' })
+      const aliveAt = await pollUntil(async () => (await sim.allAlive()) && hrNow(), { signal: ctx.signal, timeoutMs: 60_000, intervalMs: 200, what: 'full membership after the heal' })
       const final = await views(all)
       const secs = (identicalAt - tHealed) / 1000
       const opens = final[0].breakers.filter((b) => b.state === 'open').length

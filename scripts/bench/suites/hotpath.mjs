@@ -4,10 +4,13 @@
 // open; tryAcquire() + record(). Issue 12 adds: execute() with a listener on
 // every event, execute() with a timeout (vs opossum's and cockatiel's), the
 // cost of breaker.fetch() over bare fetch(), and local-mode startup.
-import { runWorker } from '../lib/runWorker.mjs'
+import { fileURLToPath } from 'node:url'
+import { runJsonScript } from '../../lib/runJsonScript.mjs'
 import { median } from '../lib/summarize.mjs'
 import { fmt, row, target } from '../lib/targets.mjs'
 import { estimate } from '../lib/timing.mjs'
+
+const WORKER = fileURLToPath(new URL('../fixtures/hotpath-worker.mjs', import.meta.url))
 
 const LABEL = {
   mesh: 'breaker-mesh MeshBreaker',
@@ -70,7 +73,7 @@ export default {
         const per = []
         for (let rep = 0; rep < reps; rep++) {
           // HTTP calls are noisier: three times the rounds.
-          const r = await runWorker('fixtures/hotpath-worker.mjs', { candidate, path, measure: 'time', rounds: path === 'fetch' ? rounds * 3 : rounds, roundMs }, { timeoutMs: 90_000 })
+          const r = await runJsonScript(WORKER, { candidate, path, measure: 'time', rounds: path === 'fetch' ? rounds * 3 : rounds, roundMs }, { timeoutMs: 90_000 })
           const bare = estimate(r.bare, median)
           const breaker = estimate(r.breaker, median)
           // overhead is a difference: both terms on the same basis
@@ -79,7 +82,7 @@ export default {
           per.push({ bare: pick(bare, r.bare), breaker: pick(breaker, r.breaker), contended: basis === 'cpu' })
           out.raw[`${key}#time${rep}`] = r
         }
-        const a = NO_ALLOC.has(path) ? null : await runWorker('fixtures/hotpath-worker.mjs', { candidate, path, measure: 'alloc', samples, calls: 10_000 }, { nodeFlags: ALLOC_FLAGS, timeoutMs: 90_000 })
+        const a = NO_ALLOC.has(path) ? null : await runJsonScript(WORKER, { candidate, path, measure: 'alloc', samples, calls: 10_000 }, { execArgv: ALLOC_FLAGS, timeoutMs: 90_000 })
         out.raw[`${key}#alloc`] = a
         const bareNs = median(per.map((p) => p.bare))
         const breakerNs = median(per.map((p) => p.breaker))
@@ -104,7 +107,7 @@ export default {
       ctx.log('startup/mesh')
       try {
         const runs = []
-        for (let i = 0; i < (ctx.quick ? 5 : 11); i++) runs.push(await runWorker('fixtures/hotpath-worker.mjs', { candidate: 'mesh', path: 'startup' }, { timeoutMs: 60_000 }))
+        for (let i = 0; i < (ctx.quick ? 5 : 11); i++) runs.push(await runJsonScript(WORKER, { candidate: 'mesh', path: 'startup' }, { timeoutMs: 60_000 }))
         out.raw['startup/mesh'] = runs
         fig['startup/mesh'] = { createMs: median(runs.map((r) => r.createMs), { scale: 1000 }), importMs: median(runs.map((r) => r.importMs), { scale: 1000 }) }
       } catch (err) {

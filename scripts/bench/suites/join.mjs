@@ -1,10 +1,10 @@
 // Join (issue 5 item 4): a new node's createMesh() resolves holding the
 // fleet's table of 1,000 breakers — how long it takes.
-import { hrNow } from '../lib/Fleet.mjs'
+import { hrNow } from '../../lib/hrNow.mjs'
+import { pollUntil } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { waitFor } from '../lib/waitFor.mjs'
 
 const TARGET = target('<=', 1, 's')
 const BREAKERS = 1000
@@ -36,7 +36,7 @@ export default {
         const ready = node.readyEvent
         let completeAt = ready.t
         if (ready.size < BREAKERS) {
-          await waitFor(async () => (await node.command({ cmd: 'summary' })).size >= BREAKERS, { signal: ctx.signal, timeoutMs: 30_000, intervalMs: 10, what: 'the joined node to hold the whole table' })
+          await pollUntil(async () => (await node.command({ cmd: 'summary' })).size >= BREAKERS, { signal: ctx.signal, timeoutMs: 30_000, intervalMs: 10, what: 'the joined node to hold the whole table' })
           completeAt = hrNow()
         }
         results.push({

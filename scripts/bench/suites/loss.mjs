@@ -1,10 +1,10 @@
 // False deaths under packet loss (issue 5 item 3): 10 healthy nodes in network
 // namespaces with 5 % loss on every node's egress; every member event is
 // followed live; any 'dead' verdict about a node that never stopped is false.
-import { hrNow } from '../lib/BenchNode.mjs'
-import { SimFleet, simUnavailable, statusesByName } from '../lib/SimFleet.mjs'
+import { hrNow } from '../../lib/hrNow.mjs'
+import { pause, pollUntil } from '../../lib/poll.mjs'
+import { netnsFleetFor } from '../lib/netnsSuite.mjs'
 import { notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause, waitFor } from '../lib/waitFor.mjs'
 
 const TARGET = target('==', 0, 'false deaths')
 const NODES = 10
@@ -23,30 +23,21 @@ export default {
       `scripts/simulate (BMSIM_ID 151): ${NODES} \`breaker-mesh start\` processes in network namespaces, profile \`lan\` (memberlist's LAN timing, as scripts/sim/README.md advises for lossy networks), demo workload off. After full membership, \`scripts/simulate netem --loss 5%\` on every node (egress, so a round trip crosses two lossy links; the kernel's netem qdisc, or scripts/sim/netem-relay.pl where the kernel lacks sch_netem).`,
       `For ${minutes} minutes the bench follows every node's \`GET /v1/events\` stream and counts member events. No node is stopped, so every 'dead' is a false death; 'suspect' events (later refuted) are counted too. At the end every view must list all ${NODES} alive.`,
     )
-    if (ctx.quick) {
-      out.notMeasured.push({ what: 'false deaths at 5 % loss', reason: `full mode only: it watches the fleet for ${minutes} minutes` })
-      out.summary.push(notMeasuredRow(METRIC, TARGET, 'full mode only (5-minute watch)'))
-      return
-    }
-    const why = simUnavailable()
-    if (why) {
-      out.notMeasured.push({ what: 'false deaths at 5 % loss', reason: why })
-      out.summary.push(notMeasuredRow(METRIC, TARGET, why))
-      return
-    }
-    const sim = new SimFleet({ id: 151, size: NODES, log: ctx.log })
+    const sim = netnsFleetFor(ctx, out, {
+      id: 151,
+      size: NODES,
+      what: 'false deaths at 5 % loss',
+      metric: METRIC,
+      target: TARGET,
+      quick: { reason: `it watches the fleet for ${minutes} minutes`, note: '5-minute watch' },
+    })
+    if (!sim) return
     const nodes = Array.from({ length: NODES }, (_, k) => k + 1)
-    const names = nodes.map((i) => `n${i}`)
     const closers = []
     let closing = false
     try {
-      await sim.up({ nodeArgs: ['--profile', 'lan'] })
-      await waitFor(async () => (await Promise.all(nodes.map((i) => sim.view(i)))).every((v) => names.every((n) => statusesByName(v)[n] === 'alive')), {
-        signal: ctx.signal,
-        timeoutMs: 90_000,
-        intervalMs: 500,
-        what: 'full membership',
-      })
+      await sim.up({ rps: 0, nodeArgs: ['--profile', 'lan'] })
+      await pollUntil(() => sim.allAlive(), { signal: ctx.signal, timeoutMs: 90_000, intervalMs: 500, what: 'full membership' })
       const counts = { dead: 0, suspect: 0, left: 0, streamErrors: 0 }
       const deaths = []
       const probeSeen = new Set()
@@ -68,17 +59,15 @@ export default {
       }
       // prove every stream delivers: a force-open must show up on all of them
       await sim.http(1, 'POST', '/v1/breakers/loss-probe/force-open')
-      await waitFor(() => probeSeen.size === NODES, { signal: ctx.signal, timeoutMs: 30_000, intervalMs: 100, what: 'the probe event on every event stream' })
+      await pollUntil(() => probeSeen.size === NODES, { signal: ctx.signal, timeoutMs: 30_000, intervalMs: 100, what: 'the probe event on every event stream' })
       const netem = await sim.netem(['--loss', '5%'])
       ctx.log(`netem: ${netem.trim().split('\n').slice(-1)[0] ?? ''}`)
       const t0 = Date.now()
-      const endAt = t0 + minutes * 60_000
-      while (Date.now() < endAt && !ctx.aborted) await pause(Math.min(5000, endAt - Date.now()))
+      await pause(minutes * 60_000, ctx.signal) // the watch window (ends early if the suite is stopped)
       const watchedSecs = (Date.now() - t0) / 1000
       await sim.netem(['clear']).catch((err) => out.errors.push(`netem clear: ${err.message}`))
-      const finalViews = await Promise.all(nodes.map((i) => sim.view(i)))
       closing = true
-      const allAlive = finalViews.every((v) => names.every((n) => statusesByName(v)[n] === 'alive'))
+      const allAlive = await sim.allAlive()
       out.raw = { counts, deaths, watchedSecs, allAliveAtEnd: allAlive, netem: netem.trim() }
       out.tables.push({
         title: `${NODES} nodes, 5 % loss on every egress, ${(watchedSecs / 60).toFixed(1)} minutes, lan profile`,

@@ -2,11 +2,11 @@
 // until every other node reports the breaker open, over real processes on
 // loopback, next to the loopback TCP round trip measured in the same run.
 import os from 'node:os'
+import { pause, pollUntil } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { loopbackRtt } from '../lib/loopbackRtt.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause, waitFor } from '../lib/waitFor.mjs'
 
 const P99_TARGET = target('<=', 50, 'ms')
 
@@ -19,7 +19,7 @@ async function trial(fleet, origin, name, timeoutMs) {
   })
   try {
     const { t } = await origin.command({ cmd: 'force-open', name })
-    await waitFor(() => seen.size === others.size, {
+    await pollUntil(() => seen.size === others.size, {
       signal: fleet.signal,
       timeoutMs,
       intervalMs: 5,

@@ -2,7 +2,7 @@
 // flat memory: the RSS slope over the run, by least squares.
 import { Fleet } from '../lib/Fleet.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../lib/waitFor.mjs'
+import { pause } from '../../lib/poll.mjs'
 
 const SLOPE_TARGET = target('<=', 1, 'MB/min')
 const MB = 2 ** 20
@@ -53,7 +53,7 @@ export default {
       await fleet.all({ cmd: 'load', rps: 0 })
       const slopes = series.map(slope)
       const worst = Math.max(...slopes)
-      out.raw = { series, slopes, summaries, dropped: stats.map((s) => s.gossip.dropped) }
+      out.raw = { series, slopes, summaries, dropped: stats.map((s) => s.stats.gossip.dropped) }
       out.tables.push({
         title: `RSS over ${minutes} minutes of load (after ${warmupMs / 1000} s warm-up)`,
         columns: ['node', 'RSS first / last (MB)', 'slope (MB/min)', 'records in table'],

@@ -1,9 +1,9 @@
 // Storm (issue 5 item 6): 10,000 breaker transitions across 10 nodes → time
 // until every table is identical, and the messages and bytes it cost.
 import os from 'node:os'
+import { pause } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
-import { pause } from '../lib/waitFor.mjs'
 
 const TARGET = target('<=', 3, 's')
 const NODES = 10
@@ -37,9 +37,9 @@ export default {
       fleet = await acquireFleet(ctx, { size: NODES, label: 'storm', events: [] })
       // a fleet handed over by an earlier suite may hold a few records already
       const base = await fleet.waitIdenticalTables({ timeoutMs: 30_000 }).then(async () => (await fleet.nodes[0].command({ cmd: 'summary' })).size)
-      const idle0 = totals(await fleet.all({ cmd: 'stats' }))
+      const idle0 = totals(await fleet.all({ cmd: 'counters' }))
       await pause(2000)
-      const before = totals(await fleet.all({ cmd: 'stats' }))
+      const before = totals(await fleet.all({ cmd: 'counters' }))
       const cpuBefore = await fleet.all({ cmd: 'usage' })
       const idleMsgPerSec = ((before.messagesOut - idle0.messagesOut) * 1000) / (before.t - idle0.t)
       const idleBytesPerSec = ((before.bytesOut - idle0.bytesOut) * 1000) / (before.t - idle0.t)
@@ -49,7 +49,7 @@ export default {
       const start = Math.min(...replies.map((r) => r.t0))
       const written = Math.max(...replies.map((r) => r.t1))
       const identicalAt = await fleet.waitIdenticalTables({ size: base + NAMES, timeoutMs: 60_000, intervalMs: 25 })
-      const after = totals(await fleet.all({ cmd: 'stats' }))
+      const after = totals(await fleet.all({ cmd: 'counters' }))
       const cpuAfter = await fleet.all({ cmd: 'usage' })
       const cpuSecs = cpuAfter.reduce((a, u, i) => a + (u.cpu.user + u.cpu.system - cpuBefore[i].cpu.user - cpuBefore[i].cpu.system) / 1e6, 0)
       const wallSecs = (Math.max(...cpuAfter.map((u) => u.t)) - Math.min(...cpuBefore.map((u) => u.t))) / 1000
