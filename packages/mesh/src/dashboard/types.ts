@@ -3,7 +3,7 @@
  * every field a newer or older node may lack made optional, so one page works
  * against any node version: it renders what is there and nothing else.
  */
-import type { MeshEvent, MeshStats, MeshView } from '../MeshApi.js'
+import type { MeshEvent, MeshStats, MeshView } from '../MeshView.js'
 
 export type { MeshEvent, MeshStats }
 
