@@ -1,5 +1,5 @@
 export type { Clock } from './Clock.js'
 export * from './VectorClock.js'
 export * from './LamportClock.js'
-export * from './VClockPruner.js'
+export * from './GoneMembers.js'
 export * from './LeapBudget.js'

@@ -1,25 +1,28 @@
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
-import type { SwimMessage, Update } from '../wire/messages.js'
-import { Awareness } from './awareness.js'
+import { Awareness } from './Awareness.js'
 import { Dissemination } from './Dissemination.js'
 import { Introductions } from './Introductions.js'
 import { MemberAdmission } from './MemberAdmission.js'
 import type { Member } from './Member.js'
-import { isLive, MemberTable } from './memberTable.js'
-import type { MemberEntry } from './memberTable.js'
-import { Reconnects } from './reconnects.js'
+import type { MembershipDelegate } from './MembershipDelegate.js'
+import { isLive, MemberTable } from './MemberTable.js'
+import type { MemberEntry } from './MemberTable.js'
+import { Reconnects } from './Reconnects.js'
 import { supersedes } from './precedence.js'
-import { ProbeOrder } from './probeOrder.js'
+import { ProbeOrder } from './ProbeOrder.js'
 import { sample } from './random.js'
-import { Relays } from './relays.js'
-import { Suspicion } from './suspicion.js'
+import { Relays } from './Relays.js'
+import { Suspicion } from './Suspicion.js'
 import { validateSwimConfig } from './SwimConfig.js'
 import type { SwimConfig } from './SwimConfig.js'
 import type { Outgoing, SwimOptions } from './SwimOptions.js'
 import { SwimEvents } from './SwimEvents.js'
-import type { MemberChangeListener, RecordListener } from './SwimEvents.js'
+import type { MemberChangeListener } from './SwimEvents.js'
+import { isMemberUpdate } from './SwimMessage.js'
+import type { MemberUpdate, SwimMessage, Update } from './SwimMessage.js'
+import type { Disposer } from '../util/Event.js'
+import type { NodeId } from '../types.js'
 
-export type { MemberChangeListener, RecordListener } from './SwimEvents.js'
+export type { MemberChangeListener } from './SwimEvents.js'
 export { DEFAULT_MAX_MEMBERS } from './MemberAdmission.js'
 export { PIGGYBACK_BYTES } from './Dissemination.js'
 export type { Outgoing, SwimOptions } from './SwimOptions.js'
@@ -57,10 +60,11 @@ const SEQ_MODULUS = 2 ** 32
  *   confirmations (distinct senders of the same suspect update, or our own
  *   failed probe); expiry → dead. A member hearing itself suspected, dead or
  *   left at ≥ its incarnation refutes with incarnation + 1.
- * - Dissemination: member updates and breaker records ride on every ping, ack
- *   and ping-req (`Dissemination`: our own news, then members, then records;
- *   never to a node known to hold the update already), and on gossip pings to
- *   `gossipNodes` random members every `gossipIntervalMs` while news is queued.
+ * - Dissemination: member updates and the application's items ride on every
+ *   ping, ack and ping-req (`Dissemination`: our own news, then members, then
+ *   each delegate's items; never to a node known to hold the update already),
+ *   and on gossip pings to `gossipNodes` random members every
+ *   `gossipIntervalMs` while news is queued.
  * - Lifeguard's buddy system: a message to a member we hold suspect (or dead)
  *   carries that verdict first, so the member learns it at once and can refute;
  *   a member we just suspected is probed again in the next interval; and each
@@ -87,9 +91,13 @@ const SEQ_MODULUS = 2 ** 32
  *   incarnations may not leap (`LeapBudget`); refusals go to `onDrop`.
  *
  * Members that only appear as a message's `from` are not added; new members are
- * learned from alive updates and `mergeMembers`. Received records are handed to
- * `onRecord` listeners and not re-queued: the caller re-queues (`enqueueRecord`)
- * the ones that changed its table, which keeps the epidemic finite.
+ * learned from alive updates and `mergeMembers`.
+ *
+ * Application items (breaker records, …) are opaque here: each kind has a
+ * delegate (`register`, see `MembershipDelegate`) that queues its items for
+ * piggyback and is notified of the ones that arrive. Swim never re-queues a
+ * received item; the delegate decides (the record delegate re-queues the
+ * versions that changed its table, which keeps the epidemic finite).
  */
 export class Swim {
   readonly self: NodeId
@@ -111,6 +119,7 @@ export class Swim {
   private readonly admission: MemberAdmission
   private readonly introductions = new Introductions(INTRODUCTIONS_PER_ROUND)
   private readonly reconnects: Reconnects
+  private readonly delegates = new Map<string, MembershipDelegate>()
   private forgotten = 0
 
   constructor(options: SwimOptions) {
@@ -131,6 +140,7 @@ export class Swim {
       retransmitMult: this.config.retransmitMult,
       maxPiggyback: this.config.maxPiggyback,
       clusterSize: () => this.table.liveCount,
+      measure: options.measure,
     })
     this.selfMember = { id: self.id, name: self.name, addrs: [...self.addrs], incarnation: 0, status: 'alive' }
     this.table.set(this.selfMember, now)
@@ -152,6 +162,26 @@ export class Swim {
    */
   get healthScore(): number {
     return this.awareness.score
+  }
+
+  /** Confirmed alive and suspect members, self included (until it left): the N of retransmit limits and suspicion timeouts. */
+  get liveCount(): number {
+    return this.table.liveCount
+  }
+
+  /**
+   * Carry one kind of application item (see `MembershipDelegate`): its queued
+   * items ride on every message after the member updates, and the ones that
+   * arrive go to its `notify`. Throws `RangeError` for the kind 'member', an
+   * empty kind, or a kind already registered.
+   */
+  register(delegate: MembershipDelegate): void {
+    const kind: unknown = delegate.kind
+    if (typeof kind !== 'string' || kind === '' || kind === 'member' || this.delegates.has(kind)) {
+      throw new RangeError(`Swim.register: delegate kind must be a new non-empty string other than 'member', got ${JSON.stringify(kind)}`)
+    }
+    this.delegates.set(kind, delegate)
+    this.news.register(delegate)
   }
 
   /** Every listed member, self included (dead and left ones until they are forgotten, unconfirmed ones too). */
@@ -301,22 +331,13 @@ export class Swim {
     const previous = this.selfMember.status
     this.selfMember = { ...this.selfMember, incarnation: this.selfMember.incarnation + 1, status: 'left' }
     this.table.set(this.selfMember, now)
-    const update: Update = { kind: 'member', member: this.selfMember }
+    const update: MemberUpdate = { kind: 'member', member: this.selfMember }
     this.news.queueMember(this.selfMember, null)
     this.events.memberChanged(this.selfMember, previous)
     const targets = sample(this.table.ids(isLive, [this.self]), this.config.indirectChecks + 1, this.random)
     const out = targets.map((to) => ({ to, message: this.ping(this.nextSeq(), to, [update]) }))
     this.events.flush()
     return out
-  }
-
-  /**
-   * Piggyback a breaker record version; a queued version of the same name is
-   * replaced unless it is newer. `from`: the member it came from (the `onRecord`
-   * sender), which it is not sent back to.
-   */
-  enqueueRecord(record: BreakerRecord, from?: NodeId): void {
-    this.news.queueRecord(record, from ?? null)
   }
 
   /**
@@ -337,13 +358,8 @@ export class Swim {
    * to the caller once all ran (the messages of that call are then lost).
    * Returns an unsubscribe function.
    */
-  onMemberChange(listener: MemberChangeListener): () => void {
+  onMemberChange(listener: MemberChangeListener): Disposer {
     return this.events.onMemberChange(listener)
-  }
-
-  /** Called for every breaker record that arrived piggybacked, with its sender. Returns an unsubscribe function. */
-  onRecord(listener: RecordListener): () => void {
-    return this.events.onRecord(listener)
   }
 
   // ---- probing ---------------------------------------------------------------
@@ -489,17 +505,17 @@ export class Swim {
    * suspect or dead (buddy system: it can refute at once), then `lead`
    * (corrections), then the queued news (see `Dissemination`).
    */
-  private piggyback(to: NodeId, lead: readonly Update[] = []): Update[] {
+  private piggyback(to: NodeId, lead: readonly MemberUpdate[] = []): Update[] {
     const target = this.table.get(to)?.member
     const first = target?.status === 'suspect' || target?.status === 'dead' ? [{ kind: 'member' as const, member: target }, ...lead] : lead
     return this.news.updatesFor(to, first)
   }
 
-  private ping(seq: number, to: NodeId, lead?: readonly Update[]): SwimMessage {
+  private ping(seq: number, to: NodeId, lead?: readonly MemberUpdate[]): SwimMessage {
     return { v: 1, type: 'ping', from: this.self, seq, updates: this.piggyback(to, lead) }
   }
 
-  private ack(seq: number, to: NodeId, lead?: readonly Update[]): SwimMessage {
+  private ack(seq: number, to: NodeId, lead?: readonly MemberUpdate[]): SwimMessage {
     return { v: 1, type: 'ack', from: this.self, seq, updates: this.piggyback(to, lead) }
   }
 
@@ -517,13 +533,15 @@ export class Swim {
    * that ran out of transmissions can leave a few nodes with a stale suspicion
    * that expires into a false death; with it, anyone still spreading old news
    * is corrected by the first node it meets that knows better.
+   *
+   * Application items go to their kind's delegate, in message order (an item
+   * of a kind no delegate is registered for is ignored).
    */
-  private absorb(updates: readonly Update[], from: NodeId, now: number, sender: NodeId): Update[] {
-    const corrections: Update[] = []
+  private absorb(updates: readonly Update[], from: NodeId, now: number, sender: NodeId): MemberUpdate[] {
+    const corrections: MemberUpdate[] = []
     for (const update of updates) {
-      if (update.kind === 'record') {
-        this.news.recordKnownBy(update.record, from)
-        this.events.recordArrived(update.record, from)
+      if (!isMemberUpdate(update)) {
+        this.delegates.get(update.kind)?.notify(update, from)
         continue
       }
       const newer = this.applyMember(update.member, from, now, update.member.id === sender)

@@ -1,4 +1,4 @@
-import { WIRE_LIMITS } from '../wire/messages.js'
+import { MAX_UPDATES } from './SwimMessage.js'
 
 /**
  * Timing and fan-out of the SWIM membership protocol (with Lifeguard's
@@ -75,7 +75,7 @@ export interface SwimConfig {
   readonly pushPullIntervalMs: number
   /**
    * Most updates piggybacked on one ping, ack or ping-req, integer in
-   * 1..WIRE_LIMITS.maxUpdates (member updates first, then breaker records).
+   * 1..MAX_UPDATES, 256 (member updates first, then the delegates' items, e.g. breaker records).
    * Higher: faster dissemination under many changes, larger messages.
    */
   readonly maxPiggyback: number
@@ -230,8 +230,8 @@ export function validateSwimConfig(config: SwimConfig): SwimConfig {
   integer('retransmitMult', c.retransmitMult, 1)
   positive('pushPullIntervalMs', c.pushPullIntervalMs)
   integer('maxPiggyback', c.maxPiggyback, 1)
-  if (c.maxPiggyback > WIRE_LIMITS.maxUpdates) {
-    fail('maxPiggyback', c.maxPiggyback, `at most ${WIRE_LIMITS.maxUpdates} (the decoder's limit)`)
+  if (c.maxPiggyback > MAX_UPDATES) {
+    fail('maxPiggyback', c.maxPiggyback, `at most ${MAX_UPDATES} (the decoder's limit)`)
   }
   positive('gossipIntervalMs', c.gossipIntervalMs)
   integer('gossipNodes', c.gossipNodes, 0)

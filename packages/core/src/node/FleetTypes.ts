@@ -1,9 +1,9 @@
 import type { Clock } from '../clock/Clock.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { FleetOptions } from './FleetOptions.js'
 
-import type { Channel, DirectChannel } from '../types.js'
+import type { Channel, DirectChannel, NodeId } from '../types.js'
 
 export type { Channel, DirectChannel }
 

@@ -1,4 +1,5 @@
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { NodeId } from '../types.js'
 
 /**
  * Who may claim the fleet-wide half-open probe of a breaker, decided from one

@@ -2,15 +2,15 @@ import { LamportClock } from '../clock/LamportClock.js'
 import { DEFAULT_LEAP_LIMITS } from '../clock/LeapBudget.js'
 import type { LeapLimits } from '../clock/LeapBudget.js'
 import { EMPTY_VCLOCK, incrementVClock, pruneVClock } from '../clock/VectorClock.js'
-import type { DigestEntry } from '../wire/messages.js'
 import { assertBreakerName } from './assertBreakerName.js'
-import type { BreakerRecord, NodeId, RecordPayload } from './BreakerRecord.js'
+import type { BreakerRecord, DigestEntry, RecordPayload } from './BreakerRecord.js'
 import { validatePayload } from './validatePayload.js'
 import { canonicalVersion, compareStamps } from './compareVersions.js'
 import { mergeRecords } from './mergeRecords.js'
 import { StringHash } from './StringHash.js'
 import { TableFullError } from './TableFullError.js'
 import { Tombstones } from './Tombstones.js'
+import type { NodeId } from '../types.js'
 
 /** Default `maxRecords`. */
 export const DEFAULT_MAX_RECORDS = 10_000

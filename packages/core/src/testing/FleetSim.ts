@@ -1,5 +1,4 @@
 import { FleetNode } from '../node/FleetNode.js'
-import type { Channel } from '../node/FleetNode.js'
 import type { FleetOptions } from '../node/FleetOptions.js'
 import { resolveSwimConfig } from '../membership/SwimConfig.js'
 import type { SwimConfig, SwimConfigInput } from '../membership/SwimConfig.js'
@@ -7,6 +6,7 @@ import { FakeClock } from './FakeClock.js'
 import { MemoryNetwork } from './MemoryNetwork.js'
 import type { LinkConditions } from './MemoryNetwork.js'
 import { seededRandom } from './seededRandom.js'
+import type { Channel } from '../types.js'
 
 /** What travels on the simulated network: the encoded bytes, as on a real wire. */
 export interface SimPacket {

@@ -236,7 +236,75 @@ export class MsgpackReader {
     return s
   }
 
+  /**
+   * Skip one value, and everything inside it, of the subset (an unknown
+   * section's payload). Types outside the subset are refused as `read*`
+   * would; strings are not decoded. Iterative: no depth limit is needed, and
+   * an array cannot claim more entries than bytes remain.
+   */
+  skip(field: string): void {
+    let pending = 1
+    while (pending > 0) {
+      pending--
+      const t = this.token(field)
+      if (t < 0x80 || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) continue // fixint, nil, bool
+      if (t >= 0x90 && t <= 0x9f) {
+        pending += t & 0x0f
+        continue
+      }
+      if (t >= 0xa0 && t <= 0xbf) {
+        this.skipBytes(t & 0x1f, field)
+        continue
+      }
+      switch (t) {
+        case 0xdc:
+        case 0xdd: {
+          const n = t === 0xdc ? this.u16(field) : this.u32(field)
+          if (n > this.end - this.pos) throw this.truncated(field)
+          pending += n
+          break
+        }
+        case 0xd9:
+          this.need(1, field)
+          this.skipBytes(this.buf[this.pos++] as number, field)
+          break
+        case 0xda:
+          this.skipBytes(this.u16(field), field)
+          break
+        case 0xdb:
+          this.skipBytes(this.u32(field), field)
+          break
+        case 0xcc:
+        case 0xd0:
+          this.skipBytes(1, field)
+          break
+        case 0xcd:
+        case 0xd1:
+          this.skipBytes(2, field)
+          break
+        case 0xce:
+        case 0xd2:
+        case 0xca:
+          this.skipBytes(4, field)
+          break
+        case 0xcf:
+        case 0xd3:
+        case 0xcb:
+          this.skipBytes(8, field)
+          break
+        default:
+          throw this.unexpected(t, field, 'a value')
+      }
+    }
+  }
+
   // ---- internals
+
+  private skipBytes(n: number, field: string): void {
+    this.need(n, field)
+    this.pos += n
+  }
+
 
   private token(field: string): number {
     if (this.pos >= this.end) throw this.truncated(field)

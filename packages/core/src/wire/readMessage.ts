@@ -1,28 +1,46 @@
 import type { VClock } from '../clock/VectorClock.js'
-import type { Member, MemberStatus } from '../membership/Member.js'
-import type { BreakerRecord, BreakerState, Override } from '../table/BreakerRecord.js'
+import type { Member } from '../membership/Member.js'
+import type { BreakerRecord, DigestEntry } from '../table/BreakerRecord.js'
 import { MAX_OPEN_COUNT } from '../table/BreakerRecord.js'
-import { BREAKER_NAME_PATTERN } from '../table/assertBreakerName.js'
+import { isBreakerName } from '../table/assertBreakerName.js'
 import { Fault } from './Fault.js'
 import { LAYOUT } from './layout.js'
-import {
-  PROTOCOL_VERSION,
-  WIRE_LIMITS,
-  type DigestEntry,
-  type Update,
-  type WireMessage,
-} from './messages.js'
+import { PROTOCOL_VERSION, WIRE_LIMITS, type Update, type WireMessage } from './messages.js'
 import type { MsgpackReader } from './MsgpackReader.js'
+import type { BreakerState, MemberStatus, Override } from '../types.js'
 
 const L = WIRE_LIMITS
+const K = LAYOUT.section
 
 /** A node id on the wire: printable ASCII without spaces (libp2p peer ids are base58 or base32). */
 const NODE_ID_PATTERN = /^[\x21-\x7e]+$/
+
+/** What the decoder noticed besides the message itself. */
+export interface DecodeStats {
+  /** Sections of a kind this build does not know, skipped (0 when the message was refused). */
+  skippedSections: number
+}
+
+/** The known sections of one message, as read (absent ones stay empty). */
+interface Sections {
+  members: Member[]
+  records: BreakerRecord[]
+  /** Piggybacked updates (SWIM messages): the members, then the records. */
+  updates: Update[]
+  digest: DigestEntry[]
+  after: string
+  through: string | null
+  want: string[]
+  skipped: number
+}
+
+const NONE: never[] = []
 
 /**
  * Read and validate one message in the positional layout of `layout.ts`.
  * Throws a `Fault` naming the first field at fault (with the in-memory field
  * names, e.g. `records[3].vclock`); the caller turns it into a `WireError`.
+ * Sections of unknown kinds are skipped and counted in `stats`.
  *
  * The result is made of fresh objects holding only the known fields, in a
  * fixed key order. Vector clocks are null-prototype objects, so a node id such
@@ -30,7 +48,7 @@ const NODE_ID_PATTERN = /^[\x21-\x7e]+$/
  * prototype. Strings of up to 128 bytes (node ids, names, addresses, reasons)
  * come from an interner and are shared between messages.
  */
-export function readMessage(r: MsgpackReader): WireMessage {
+export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage {
   if (!r.atArray()) {
     if (r.remaining() === 0) throw new Fault('not-msgpack', '', 'no bytes')
     throw new Fault('not-an-object', '', 'expected a message envelope (an array)')
@@ -47,51 +65,114 @@ export function readMessage(r: MsgpackReader): WireMessage {
   if (length !== expected) throw new Fault('bad-field', '', `expected ${expected} envelope elements, got ${length}`)
   const ids = readIds(r)
   const from = idRef(r, ids, 'from')
+  let msg: WireMessage
+  let sections: Sections
   switch (t) {
     case LAYOUT.typeCode.ping:
-      return { v: 1, type: 'ping', from, seq: r.uint('seq'), updates: readUpdates(r, ids) }
-    case LAYOUT.typeCode.ack:
-      return { v: 1, type: 'ack', from, seq: r.uint('seq'), updates: readUpdates(r, ids) }
-    case LAYOUT.typeCode['ping-req']:
-      return {
-        v: 1,
-        type: 'ping-req',
-        from,
-        seq: r.uint('seq'),
-        target: idRef(r, ids, 'target'),
-        updates: readUpdates(r, ids),
-      }
+    case LAYOUT.typeCode.ack: {
+      const seq = r.uint('seq')
+      sections = readSections(r, ids, t)
+      const type = t === LAYOUT.typeCode.ping ? 'ping' : 'ack'
+      msg = { v: 1, type, from, seq, updates: sections.updates }
+      break
+    }
+    case LAYOUT.typeCode['ping-req']: {
+      const seq = r.uint('seq')
+      const target = idRef(r, ids, 'target')
+      sections = readSections(r, ids, t)
+      msg = { v: 1, type: 'ping-req', from, seq, target, updates: sections.updates }
+      break
+    }
     case LAYOUT.typeCode.delta:
-      return { v: 1, type: 'delta', from, records: readRecords(r, ids) }
+      sections = readSections(r, ids, t)
+      msg = { v: 1, type: 'delta', from, records: sections.records }
+      break
     case LAYOUT.typeCode['sync-req']: {
       const join = r.bool('join')
-      const members = readMembers(r, ids)
-      const digest = readDigest(r, ids)
       const session = r.uint('session')
       const part = r.uint('part')
       const parts = r.uint('parts')
       if (parts < 1 || parts > L.maxSyncParts) throw new Fault('bad-field', 'parts', `expected 1..${L.maxSyncParts} parts, got ${parts}`)
       if (part >= parts) throw new Fault('bad-field', 'part', `part ${part} of ${parts}`)
-      const after = readBound(r, 'after')
-      const through = r.nil() ? null : readBound(r, 'through')
-      return { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
+      sections = readSections(r, ids, t)
+      const { members, digest, after, through } = sections
+      msg = { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
+      break
     }
     default: {
       // LAYOUT.typeCode['sync-res'], the only code left
-      const members = readMembers(r, ids)
-      const records = readRecords(r, ids)
-      const want = readNames(r, 'want', L.maxWantNames)
       const session = r.uint('session')
       const part = r.uint('part')
       const messages = r.uint('messages')
       if (messages < 1 || messages > L.maxSyncParts) {
         throw new Fault('bad-field', 'messages', `expected 1..${L.maxSyncParts} messages, got ${messages}`)
       }
-      return { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
+      sections = readSections(r, ids, t)
+      const { members, records, want } = sections
+      msg = { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
     }
   }
+  if (stats !== undefined) stats.skippedSections = sections.skipped
+  return msg
 }
 
+/**
+ * The sections of a message of type code `t`: each known kind at most once,
+ * in kind order, and only where `LAYOUT.sectionsAllowed` lists it; any other
+ * kind is skipped (see `layout.ts`).
+ */
+function readSections(r: MsgpackReader, ids: readonly string[], t: number): Sections {
+  const out: Sections = { members: NONE, records: NONE, updates: NONE, digest: NONE, after: '', through: '', want: NONE, skipped: 0 }
+  const n = r.array('sections', L.maxSections)
+  const allowed = LAYOUT.sectionsAllowed[t] as number
+  const swim = t <= LAYOUT.typeCode['ping-req']
+  let last = -1
+  for (let i = 0; i < n; i++) {
+    let kind: number
+    try {
+      r.tuple('', 2, 'a section [kind, payload]')
+      kind = r.uint('kind')
+    } catch (e) {
+      throw Fault.within(e, `sections[${i}]`)
+    }
+    const name = LAYOUT.sectionName[kind]
+    if (name === undefined) {
+      r.skip(`sections[${i}].payload`)
+      out.skipped++
+      continue
+    }
+    if ((allowed & (1 << kind)) === 0) {
+      throw new Fault('bad-field', `sections[${i}]`, `a ${name} section does not belong in this message type`)
+    }
+    if (kind <= last) throw new Fault('bad-field', `sections[${i}]`, `the ${name} section is repeated or out of kind order`)
+    last = kind
+    switch (kind) {
+      case K.members:
+        if (swim) out.updates = readMemberUpdates(r, ids)
+        else out.members = readMembers(r, ids)
+        break
+      case K.records:
+        if (swim) out.updates = readRecordUpdates(r, ids, out.updates)
+        else out.records = readRecords(r, ids)
+        break
+      case K.digest:
+        r.tuple('digest', 3, 'a digest section [after, through, entries]')
+        out.after = readBound(r, 'after')
+        out.through = r.nil() ? null : readBound(r, 'through')
+        out.digest = readDigest(r, ids)
+        break
+      default:
+        // K.want, the only kind left
+        out.want = readNames(r, 'want', L.maxWantNames)
+    }
+  }
+  if (out.updates === NONE) out.updates = []
+  if (out.members === NONE) out.members = []
+  if (out.records === NONE) out.records = []
+  if (out.digest === NONE) out.digest = []
+  if (out.want === NONE) out.want = []
+  return out
+}
 function readIds(r: MsgpackReader): string[] {
   const n = r.array('ids', LAYOUT.maxIds)
   const ids = new Array<string>(n)
@@ -115,37 +196,32 @@ function idRef(r: MsgpackReader, ids: readonly string[], field: string): string 
   return id
 }
 
-function readUpdates(r: MsgpackReader, ids: readonly string[]): Update[] {
+function readMemberUpdates(r: MsgpackReader, ids: readonly string[]): Update[] {
   const n = r.array('updates', L.maxUpdates)
   const out = new Array<Update>(n)
   for (let i = 0; i < n; i++) {
     try {
-      out[i] = readUpdate(r, ids)
+      out[i] = { kind: 'member', member: readMember(r, ids) }
     } catch (e) {
-      throw Fault.within(e, `updates[${i}]`)
+      throw Fault.within(Fault.within(e, 'member'), `updates[${i}]`)
     }
   }
   return out
 }
 
-function readUpdate(r: MsgpackReader, ids: readonly string[]): Update {
-  r.tuple('', 2, 'an update [kind, item]')
-  const kind = r.uint('kind')
-  if (kind === LAYOUT.updateKind.record) {
+/** The records section of a SWIM message: appended to the member updates `before` (the message's updates come to at most `maxUpdates`). */
+function readRecordUpdates(r: MsgpackReader, ids: readonly string[], before: Update[]): Update[] {
+  const m = before.length
+  const n = r.array('updates', L.maxUpdates - m)
+  const out = m === 0 ? new Array<Update>(n) : before
+  for (let i = 0; i < n; i++) {
     try {
-      return { kind: 'record', record: readRecord(r, ids) }
+      out[m + i] = { kind: 'record', record: readRecord(r, ids) }
     } catch (e) {
-      throw Fault.within(e, 'record')
+      throw Fault.within(Fault.within(e, 'record'), `updates[${m + i}]`)
     }
   }
-  if (kind === LAYOUT.updateKind.member) {
-    try {
-      return { kind: 'member', member: readMember(r, ids) }
-    } catch (e) {
-      throw Fault.within(e, 'member')
-    }
-  }
-  throw new Fault('unknown-type', 'kind', `unknown update kind ${kind}`)
+  return out
 }
 
 function readRecords(r: MsgpackReader, ids: readonly string[]): BreakerRecord[] {
@@ -291,16 +367,16 @@ function readNames(r: MsgpackReader, field: string, max: number): string[] {
 /** A sync range bound: '' or a breaker name. */
 function readBound(r: MsgpackReader, field: string): string {
   const s = r.string(field, 0, L.maxNameLength, true)
-  if (s !== '' && !BREAKER_NAME_PATTERN.test(s)) {
+  if (s !== '' && !isBreakerName(s)) {
     throw new Fault('bad-name', field, 'a range bound is empty or a breaker name')
   }
   return s
 }
 
-/** A breaker name: 1..maxNameLength characters of `BREAKER_NAME_PATTERN` (`bad-name` otherwise). */
+/** A breaker name: 1..maxNameLength characters of `BREAKER_NAME_PATTERN` (`isBreakerName`; `bad-name` otherwise). */
 function readName(r: MsgpackReader, field: string): string {
   const name = r.string(field, 1, L.maxNameLength, true)
-  if (!BREAKER_NAME_PATTERN.test(name)) {
+  if (!isBreakerName(name)) {
     throw new Fault('bad-name', field, 'a breaker name is letters, digits and . _ - : / @ only')
   }
   return name
