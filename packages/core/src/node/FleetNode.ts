@@ -319,9 +319,16 @@ export class FleetNode {
     switch (message.type) {
       case 'ping':
       case 'ack':
-      case 'ping-req':
-        this.sendSwim(this.swim.receive(message, now, sender))
+      case 'ping-req': {
+        let out: Outgoing[]
+        try {
+          out = this.swim.receive(message, now, sender)
+        } finally {
+          this.records.settle() // the piggybacked records, once the message's member changes are in
+        }
+        this.sendSwim(out)
         break
+      }
       case 'delta':
         this.swim.heardFrom(sender, now)
         for (const record of message.records) this.records.merge(record)

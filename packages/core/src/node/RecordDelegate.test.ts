@@ -66,9 +66,11 @@ describe('RecordDelegate: breaker records on membership', () => {
     expect(records).toContainEqual(record('search', 2))
   })
 
-  it('merges piggybacked records, reports and follows new versions, and passes them on, but not back to their sender', () => {
+  it('merges piggybacked records once the message is applied (after its reply), reports and follows new versions, and passes them on', () => {
     const a = recordNode('a', ['b', 'c'])
     const reply = a.swim.receive(ping('b', 1, [{ kind: 'record', record: record('payments', 4) }]), 0)
+    expect(a.table.get('payments')).toBeUndefined()
+    a.records.settle()
     expect(a.table.get('payments')).toEqual(record('payments', 4))
     expect(a.changes.map((c) => [c.name, c.local, c.record.lamport])).toEqual([['payments', false, 4]])
     expect(a.followed).toEqual(['payments'])
@@ -76,6 +78,7 @@ describe('RecordDelegate: breaker records on membership', () => {
     expect(recordsIn(a.swim.receive(ping('c', 2), 0)[0]?.message.updates ?? [])).toEqual([record('payments', 4)])
     // the same version again changes nothing
     a.swim.receive(ping('c', 3, [{ kind: 'record', record: record('payments', 4) }]), 0)
+    a.records.settle()
     expect(a.changes).toHaveLength(1)
   })
 
@@ -98,6 +101,7 @@ describe('RecordDelegate: breaker records on membership', () => {
   it('counts refused versions by reason and does not pass them on', () => {
     const a = recordNode('a', ['b'])
     a.swim.receive(ping('b', 1, [{ kind: 'record', record: record('leap', 2 ** 50) }]), 0)
+    a.records.settle()
     expect(a.drops).toEqual(['clock-leap'])
     expect(a.table.get('leap')).toBeUndefined()
     expect(a.records.queued).toBe(0)

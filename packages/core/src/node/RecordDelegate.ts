@@ -48,6 +48,7 @@ export class RecordDelegate implements MembershipDelegate<RecordUpdate>, PushPul
   private readonly host: RecordDelegateHost
   private readonly piggyback: BroadcastQueue<RecordUpdate>
   private readonly unsent = new Map<string, BreakerRecord>()
+  private arrived: BreakerRecord[] = []
 
   constructor(host: RecordDelegateHost) {
     this.host = host
@@ -72,14 +73,27 @@ export class RecordDelegate implements MembershipDelegate<RecordUpdate>, PushPul
     return out
   }
 
+  /**
+   * A record arrived piggybacked from `from`. If it is the version we queue,
+   * `from` holds it: no transmission is spent on it (this must happen before
+   * the reply is built). The merge waits for `settle`, which the node calls
+   * once Swim has applied the whole message and announced its member changes.
+   */
   notify(item: RecordUpdate, from: NodeId): void {
     const record = item.record
     const queued = this.piggyback.peek(record.name)
-    // `from` holds the version we queue: do not spend a transmission on it
     if (queued !== undefined && compareStamps(queued.record.lamport, queued.record.origin, record.lamport, record.origin) === 0) {
       this.piggyback.markKnown(record.name, from)
     }
-    this.merge(record, from)
+    this.arrived.push(record)
+  }
+
+  /** Merge the records that arrived piggybacked since the last call (see `notify`). */
+  settle(): void {
+    if (this.arrived.length === 0) return
+    const arrived = this.arrived
+    this.arrived = []
+    for (const record of arrived) this.merge(record)
   }
 
   /**
@@ -95,13 +109,12 @@ export class RecordDelegate implements MembershipDelegate<RecordUpdate>, PushPul
   // ---- merging -------------------------------------------------------------------
 
   /**
-   * Merge one remote version (piggybacked, gossiped or synced; `source` is the
-   * member it came from when that member holds it). A version that changed the
-   * table is piggybacked again (a second path beside gossip, bounded by the
-   * retransmit limit); a new version also moves the local breaker and is
-   * reported. Refusals are counted by reason.
+   * Merge one remote version (piggybacked, gossiped or synced). A version that
+   * changed the table is piggybacked again (a second path beside gossip,
+   * bounded by the retransmit limit); a new version also moves the local
+   * breaker and is reported. Refusals are counted by reason.
    */
-  merge(incoming: BreakerRecord, source: NodeId | null = null): void {
+  merge(incoming: BreakerRecord): void {
     const { host } = this
     const now = host.now()
     const result = host.table.merge(incoming, now)
@@ -111,7 +124,7 @@ export class RecordDelegate implements MembershipDelegate<RecordUpdate>, PushPul
     }
     if (!result.changed) return
     const { record, previous } = result
-    this.queue(record, source)
+    this.queue(record)
     if (previous && previous.lamport === record.lamport && previous.origin === record.origin) return // only the vclock grew
     host.follow(record, now)
     if (record.origin !== host.id) this.lastPropagationAgeMs = Math.max(0, host.wallClock() - record.wallTime)

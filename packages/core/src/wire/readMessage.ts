@@ -2,7 +2,7 @@ import type { VClock } from '../clock/VectorClock.js'
 import type { Member } from '../membership/Member.js'
 import type { BreakerRecord, DigestEntry } from '../table/BreakerRecord.js'
 import { MAX_OPEN_COUNT } from '../table/BreakerRecord.js'
-import { isBreakerName } from '../table/assertBreakerName.js'
+import { BREAKER_NAME_PATTERN } from '../table/assertBreakerName.js'
 import { Fault } from './Fault.js'
 import { LAYOUT } from './layout.js'
 import { PROTOCOL_VERSION, WIRE_LIMITS, type Update, type WireMessage } from './messages.js'
@@ -35,6 +35,9 @@ interface Sections {
 }
 
 const NONE: never[] = []
+
+/** The one `Sections` the decoder fills (decoding is synchronous and not re-entrant, like the reader): no allocation per message. */
+const scratch: Sections = { members: NONE, records: NONE, updates: NONE, digest: NONE, after: '', through: '', want: NONE, skipped: 0 }
 
 /**
  * Read and validate one message in the positional layout of `layout.ts`.
@@ -73,19 +76,19 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
       const seq = r.uint('seq')
       sections = readSections(r, ids, t)
       const type = t === LAYOUT.typeCode.ping ? 'ping' : 'ack'
-      msg = { v: 1, type, from, seq, updates: sections.updates }
+      msg = { v: 1, type, from, seq, updates: own(sections.updates) }
       break
     }
     case LAYOUT.typeCode['ping-req']: {
       const seq = r.uint('seq')
       const target = idRef(r, ids, 'target')
       sections = readSections(r, ids, t)
-      msg = { v: 1, type: 'ping-req', from, seq, target, updates: sections.updates }
+      msg = { v: 1, type: 'ping-req', from, seq, target, updates: own(sections.updates) }
       break
     }
     case LAYOUT.typeCode.delta:
       sections = readSections(r, ids, t)
-      msg = { v: 1, type: 'delta', from, records: sections.records }
+      msg = { v: 1, type: 'delta', from, records: own(sections.records) }
       break
     case LAYOUT.typeCode['sync-req']: {
       const join = r.bool('join')
@@ -95,8 +98,8 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
       if (parts < 1 || parts > L.maxSyncParts) throw new Fault('bad-field', 'parts', `expected 1..${L.maxSyncParts} parts, got ${parts}`)
       if (part >= parts) throw new Fault('bad-field', 'part', `part ${part} of ${parts}`)
       sections = readSections(r, ids, t)
-      const { members, digest, after, through } = sections
-      msg = { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
+      const { after, through } = sections
+      msg = { v: 1, type: 'sync-req', from, join, members: own(sections.members), digest: own(sections.digest), session, part, parts, after, through }
       break
     }
     default: {
@@ -108,8 +111,7 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
         throw new Fault('bad-field', 'messages', `expected 1..${L.maxSyncParts} messages, got ${messages}`)
       }
       sections = readSections(r, ids, t)
-      const { members, records, want } = sections
-      msg = { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
+      msg = { v: 1, type: 'sync-res', from, members: own(sections.members), records: own(sections.records), want: own(sections.want), session, part, messages }
     }
   }
   if (stats !== undefined) stats.skippedSections = sections.skipped
@@ -122,7 +124,10 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
  * kind is skipped (see `layout.ts`).
  */
 function readSections(r: MsgpackReader, ids: readonly string[], t: number): Sections {
-  const out: Sections = { members: NONE, records: NONE, updates: NONE, digest: NONE, after: '', through: '', want: NONE, skipped: 0 }
+  const out = scratch
+  out.members = out.records = out.updates = out.digest = out.want = NONE
+  out.after = out.through = ''
+  out.skipped = 0
   const n = r.array('sections', L.maxSections)
   const allowed = LAYOUT.sectionsAllowed[t] as number
   const swim = t <= LAYOUT.typeCode['ping-req']
@@ -166,12 +171,12 @@ function readSections(r: MsgpackReader, ids: readonly string[], t: number): Sect
         out.want = readNames(r, 'want', L.maxWantNames)
     }
   }
-  if (out.updates === NONE) out.updates = []
-  if (out.members === NONE) out.members = []
-  if (out.records === NONE) out.records = []
-  if (out.digest === NONE) out.digest = []
-  if (out.want === NONE) out.want = []
   return out
+}
+
+/** A section's list, or a fresh empty one for a section that was absent. */
+function own<T>(list: T[]): T[] {
+  return list === NONE ? [] : list
 }
 function readIds(r: MsgpackReader): string[] {
   const n = r.array('ids', LAYOUT.maxIds)
@@ -213,7 +218,7 @@ function readMemberUpdates(r: MsgpackReader, ids: readonly string[]): Update[] {
 function readRecordUpdates(r: MsgpackReader, ids: readonly string[], before: Update[]): Update[] {
   const m = before.length
   const n = r.array('updates', L.maxUpdates - m)
-  const out = m === 0 ? new Array<Update>(n) : before
+  const out = before === NONE ? new Array<Update>(n) : before
   for (let i = 0; i < n; i++) {
     try {
       out[m + i] = { kind: 'record', record: readRecord(r, ids) }
@@ -367,16 +372,16 @@ function readNames(r: MsgpackReader, field: string, max: number): string[] {
 /** A sync range bound: '' or a breaker name. */
 function readBound(r: MsgpackReader, field: string): string {
   const s = r.string(field, 0, L.maxNameLength, true)
-  if (s !== '' && !isBreakerName(s)) {
+  if (s !== '' && !BREAKER_NAME_PATTERN.test(s)) {
     throw new Fault('bad-name', field, 'a range bound is empty or a breaker name')
   }
   return s
 }
 
-/** A breaker name: 1..maxNameLength characters of `BREAKER_NAME_PATTERN` (`isBreakerName`; `bad-name` otherwise). */
+/** A breaker name: 1..maxNameLength characters of `BREAKER_NAME_PATTERN`, the rule of `isBreakerName` (`bad-name` otherwise). */
 function readName(r: MsgpackReader, field: string): string {
   const name = r.string(field, 1, L.maxNameLength, true)
-  if (!isBreakerName(name)) {
+  if (!BREAKER_NAME_PATTERN.test(name)) {
     throw new Fault('bad-name', field, 'a breaker name is letters, digits and . _ - : / @ only')
   }
   return name
