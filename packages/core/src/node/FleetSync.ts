@@ -1,5 +1,6 @@
 import type { Swim } from '../membership/Swim.js'
-import type { BreakerRecord, DigestEntry } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { DigestEntry } from '../table/digest.js'
 import type { SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
 import { WIRE_LIMITS } from '../wire/messages.js'
 import { deltaMessages } from './deltaMessages.js'

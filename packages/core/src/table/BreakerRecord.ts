@@ -35,12 +35,6 @@ export interface BreakerRecord extends RecordPayload {
   readonly wallTime: number
 }
 
-/**
- * One record's version as a push-pull digest lists it: `[name, lamport, origin]`
- * (of a record held, or of one dropped and remembered by a tombstone).
- */
-export type DigestEntry = readonly [name: string, lamport: number, origin: NodeId]
-
 export const MAX_NAME_LENGTH = 128
 export const MAX_REASON_LENGTH = 256
 /**

@@ -1,4 +1,5 @@
-import type { BreakerRecord, DigestEntry } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { DigestEntry } from '../table/digest.js'
 import type { Member } from '../membership/Member.js'
 import { MAX_UPDATES } from '../membership/SwimMessage.js'
 import type { AckMessage, MemberUpdate, PingMessage, PingReqMessage, SwimMessage } from '../membership/SwimMessage.js'

@@ -1,7 +1,8 @@
 import type { VClock } from '../clock/VectorClock.js'
 import type { Member } from '../membership/Member.js'
 import type { AppItem, MemberUpdate } from '../membership/SwimMessage.js'
-import type { BreakerRecord, DigestEntry } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { DigestEntry } from '../table/digest.js'
 import { LAYOUT } from './layout.js'
 import { PROTOCOL_VERSION, type OutgoingMessage, type RecordUpdate } from './messages.js'
 
