@@ -5,7 +5,7 @@ import type { MemberStatus, NodeId } from '../types.js'
  * whose own links stall stops accusing healthy members.
  */
 import { describe, expect, it } from 'vitest'
-import { SwimCluster } from '../testing/index.js'
+import { SwimCluster } from '../testing/SwimCluster.js'
 import { seededRandom } from '../testing/seededRandom.js'
 import type { SwimMessage, Update } from '../wire/messages.js'
 import type { Member } from './Member.js'
