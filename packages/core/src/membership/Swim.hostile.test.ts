@@ -1,7 +1,7 @@
 import { INTRODUCTION_ATTEMPTS } from './Introductions.js'
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../testing/seededRandom.js'
-import type { SwimMessage, Update } from '../wire/messages.js'
+import type { SwimMessage, Update } from './SwimMessage.js'
 import type { Member } from './Member.js'
 import { Swim } from './Swim.js'
 import type { SwimOptions } from './Swim.js'

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { cluster, config, INTERVAL, member, memberUpdate, node, ping, TIMEOUT } from './fixtures/swimRouter.js'
 import { Swim } from './Swim.js'
 import { resolveSwimConfig } from './SwimConfig.js'
+import { isMemberUpdate } from './SwimMessage.js'
+import type { Member } from './Member.js'
 import { remainingSuspicionTime, suspicionTimeout } from './timeouts.js'
-import type { NodeId } from '../types.js'
+import type { MemberStatus, NodeId } from '../types.js'
 
 describe('Swim', () => {
   it('knows itself, alive at incarnation 0', () => {
@@ -99,7 +101,7 @@ describe('Swim', () => {
     expect(deadAt).not.toBeNull()
     // The next probe after the suspicion goes to the suspect, carrying the suspicion first.
     const afterSuspicion = router.log.filter((m) => m.from === 'a' && m.message.type === 'ping' && m.to === 'd')
-    const reprobe = afterSuspicion.find((m) => m.message.updates[0]?.kind === 'member' && m.message.updates[0].member.status === 'suspect')
+    const reprobe = afterSuspicion.find((m) => m.message.updates[0] !== undefined && isMemberUpdate(m.message.updates[0]) && m.message.updates[0].member.status === 'suspect')
     expect(reprobe).toBeDefined()
     // b and c heard the suspicion from a (one sender each, no confirmations) and would time out themselves too.
     expect(router.nodes.get('b')?.member('d')?.status).toMatch(/suspect|dead/)

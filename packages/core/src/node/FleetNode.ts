@@ -23,8 +23,6 @@ import type { ResolvedFleetOptions } from './FleetOptions.js'
 import type { BreakerChange, FleetCounters, FleetNodeInit, FleetTransport } from './FleetTypes.js'
 import type { Channel, DirectChannel, MemberStatus, NodeId } from '../types.js'
 
-export type { Channel, FleetTransport, BreakerChange, FleetNodeInit, FleetCounters } from './FleetTypes.js'
-
 type MemberChange = readonly [member: Member, previous: MemberStatus | null]
 
 /**

@@ -2,10 +2,7 @@ import type { Clock } from '../clock/Clock.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { FleetOptions } from './FleetOptions.js'
-
-import type { Channel, DirectChannel, NodeId } from '../types.js'
-
-export type { Channel, DirectChannel }
+import type { DirectChannel, NodeId } from '../types.js'
 
 /**
  * What a FleetNode needs from the network. Both are fire-and-forget: a message
@@ -13,7 +10,7 @@ export type { Channel, DirectChannel }
  */
 export interface FleetTransport {
   /** One message to one peer on the SWIM or sync channel; `addrs` are the peer's known addresses. */
-  send(to: NodeId, channel: 'swim' | 'sync', bytes: Uint8Array, addrs: readonly string[]): void
+  send(to: NodeId, channel: DirectChannel, bytes: Uint8Array, addrs: readonly string[]): void
   /** One message to the whole fleet on the records topic. */
   publish(bytes: Uint8Array): void
 }

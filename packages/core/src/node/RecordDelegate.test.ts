@@ -51,6 +51,8 @@ function recordNode(id: NodeId, known: NodeId[] = []) {
   return { swim, table, records, changes, followed, published, drops, pending: () => pending }
 }
 
+const piggybacked = (r: BreakerRecord): RecordUpdate => ({ kind: 'record', record: r })
+
 const recordsIn = (updates: readonly Update[]): BreakerRecord[] => updates.filter((u): u is RecordUpdate => u.kind === 'record').map((u) => u.record)
 
 describe('RecordDelegate: breaker records on membership', () => {
@@ -68,7 +70,7 @@ describe('RecordDelegate: breaker records on membership', () => {
 
   it('merges piggybacked records once the message is applied (after its reply), reports and follows new versions, and passes them on', () => {
     const a = recordNode('a', ['b', 'c'])
-    const reply = a.swim.receive(ping('b', 1, [{ kind: 'record', record: record('payments', 4) }]), 0)
+    const reply = a.swim.receive(ping('b', 1, [piggybacked(record('payments', 4))]), 0)
     expect(a.table.get('payments')).toBeUndefined()
     a.records.settle()
     expect(a.table.get('payments')).toEqual(record('payments', 4))
@@ -77,7 +79,7 @@ describe('RecordDelegate: breaker records on membership', () => {
     expect(recordsIn(reply[0]?.message.updates ?? [])).toEqual([])
     expect(recordsIn(a.swim.receive(ping('c', 2), 0)[0]?.message.updates ?? [])).toEqual([record('payments', 4)])
     // the same version again changes nothing
-    a.swim.receive(ping('c', 3, [{ kind: 'record', record: record('payments', 4) }]), 0)
+    a.swim.receive(ping('c', 3, [piggybacked(record('payments', 4))]), 0)
     a.records.settle()
     expect(a.changes).toHaveLength(1)
   })
@@ -85,7 +87,7 @@ describe('RecordDelegate: breaker records on membership', () => {
   it('does not spend a transmission on a member that sent the version it queues', () => {
     const a = recordNode('a', ['b'])
     a.records.queue(record('orders', 7))
-    const reply = a.swim.receive(ping('b', 1, [{ kind: 'record', record: record('orders', 7) }]), 0)
+    const reply = a.swim.receive(ping('b', 1, [piggybacked(record('orders', 7))]), 0)
     expect(recordsIn(reply[0]?.message.updates ?? [])).toEqual([])
     expect(a.records.queued).toBe(1)
   })
@@ -100,7 +102,7 @@ describe('RecordDelegate: breaker records on membership', () => {
 
   it('counts refused versions by reason and does not pass them on', () => {
     const a = recordNode('a', ['b'])
-    a.swim.receive(ping('b', 1, [{ kind: 'record', record: record('leap', 2 ** 50) }]), 0)
+    a.swim.receive(ping('b', 1, [piggybacked(record('leap', 2 ** 50))]), 0)
     a.records.settle()
     expect(a.drops).toEqual(['clock-leap'])
     expect(a.table.get('leap')).toBeUndefined()
