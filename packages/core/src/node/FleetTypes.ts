@@ -53,8 +53,11 @@ export interface FleetCounters {
   /**
    * Dropped incoming messages, records and member updates, by reason: a
    * `WireError` code (`bad-name`, `bad-field`, `too-large`, …), `wrong-channel`,
-   * `table-full`, `clock-leap`, `incarnation-leap`, `bad-member-id`,
-   * `member-cap`; and `unsendable` for a sync this node could not send.
+   * `sender-mismatch`, `table-full`, `clock-leap`, `incarnation-leap`,
+   * `bad-member-id`, `member-cap`, `sync-rate`; `unsendable` for a sync this
+   * node could not send; and `unknown-section` for each section of a kind this
+   * build does not know (a newer peer's), skipped while the rest of its message
+   * was used: expected during a rolling upgrade, a sign of a mixed fleet otherwise.
    */
   dropped: Record<string, number>
   /** Local transitions that could not be written to the table (full): the breaker stayed local-only. */
