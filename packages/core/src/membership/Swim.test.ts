@@ -5,7 +5,7 @@ import { resolveSwimConfig } from './SwimConfig.js'
 import { isMemberUpdate } from './SwimMessage.js'
 import type { Member } from './Member.js'
 import { remainingSuspicionTime, suspicionTimeout } from './timeouts.js'
-import type { MemberStatus, NodeId } from '../types.js'
+import type { MemberStatus } from '../types.js'
 
 describe('Swim', () => {
   it('knows itself, alive at incarnation 0', () => {

@@ -7,7 +7,6 @@ import { MemoryNetwork } from './MemoryNetwork.js'
 import type { LinkConditions } from './MemoryNetwork.js'
 import { seededRandom } from './seededRandom.js'
 import type { Channel } from '../types.js'
-import type { Channel } from '../types.js'
 
 /** What travels on the simulated network: the encoded bytes, as on a real wire. */
 export interface SimPacket {

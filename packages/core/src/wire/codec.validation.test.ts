@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import { decodeMessage, encodeMessage } from './codec.js'
 import { WIRE_LIMITS, type WireMessage } from './messages.js'
-import type { DecodeStats } from './readMessage.js'
 import { toWire } from './toWire.js'
 import { WireError, type WireErrorCode } from './WireError.js'
 
