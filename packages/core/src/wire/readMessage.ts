@@ -3,7 +3,7 @@ import { LAYOUT } from './layout.js'
 import { PROTOCOL_VERSION, WIRE_LIMITS, type WireMessage } from './messages.js'
 import type { MsgpackReader } from './MsgpackReader.js'
 import { idRef, readIds } from './readItems.js'
-import { own, readSections, type Sections } from './readSections.js'
+import { readDeltaSections, readSyncRequestSections, readSyncResponseSections, readUpdateSections, skippedSections, startMessage } from './readSections.js'
 
 const L = WIRE_LIMITS
 
@@ -42,28 +42,25 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
   if (length !== expected) throw new Fault('bad-field', '', `expected ${expected} envelope elements, got ${length}`)
   const ids = readIds(r)
   const from = idRef(r, ids, 'from')
+  startMessage()
   let msg: WireMessage
-  let sections: Sections
   switch (t) {
+    case LAYOUT.typeCode.delta:
+      msg = { v: 1, type: 'delta', from, records: readDeltaSections(r, ids) }
+      break
     case LAYOUT.typeCode.ping:
     case LAYOUT.typeCode.ack: {
       const seq = r.uint('seq')
-      sections = readSections(r, ids, t)
       const type = t === LAYOUT.typeCode.ping ? 'ping' : 'ack'
-      msg = { v: 1, type, from, seq, updates: own(sections.updates) }
+      msg = { v: 1, type, from, seq, updates: readUpdateSections(r, ids) }
       break
     }
     case LAYOUT.typeCode['ping-req']: {
       const seq = r.uint('seq')
       const target = idRef(r, ids, 'target')
-      sections = readSections(r, ids, t)
-      msg = { v: 1, type: 'ping-req', from, seq, target, updates: own(sections.updates) }
+      msg = { v: 1, type: 'ping-req', from, seq, target, updates: readUpdateSections(r, ids) }
       break
     }
-    case LAYOUT.typeCode.delta:
-      sections = readSections(r, ids, t)
-      msg = { v: 1, type: 'delta', from, records: own(sections.records) }
-      break
     case LAYOUT.typeCode['sync-req']: {
       const join = r.bool('join')
       const session = r.uint('session')
@@ -71,9 +68,8 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
       const parts = r.uint('parts')
       if (parts < 1 || parts > L.maxSyncParts) throw new Fault('bad-field', 'parts', `expected 1..${L.maxSyncParts} parts, got ${parts}`)
       if (part >= parts) throw new Fault('bad-field', 'part', `part ${part} of ${parts}`)
-      sections = readSections(r, ids, t)
-      const { after, through } = sections
-      msg = { v: 1, type: 'sync-req', from, join, members: own(sections.members), digest: own(sections.digest), session, part, parts, after, through }
+      const { members, digest, after, through } = readSyncRequestSections(r, ids)
+      msg = { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
       break
     }
     default: {
@@ -84,10 +80,10 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
       if (messages < 1 || messages > L.maxSyncParts) {
         throw new Fault('bad-field', 'messages', `expected 1..${L.maxSyncParts} messages, got ${messages}`)
       }
-      sections = readSections(r, ids, t)
-      msg = { v: 1, type: 'sync-res', from, members: own(sections.members), records: own(sections.records), want: own(sections.want), session, part, messages }
+      const { members, records, want } = readSyncResponseSections(r, ids)
+      msg = { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
     }
   }
-  if (stats !== undefined) stats.skippedSections = sections.skipped
+  if (stats !== undefined) stats.skippedSections = skippedSections()
   return msg
 }

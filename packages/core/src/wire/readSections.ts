@@ -7,85 +7,117 @@ import { WIRE_LIMITS, type Update } from './messages.js'
 import type { MsgpackReader } from './MsgpackReader.js'
 import { readBound, readDigest, readMembers, readMemberUpdates, readNames, readRecords, readRecordUpdates } from './readItems.js'
 
-const L = WIRE_LIMITS
-const K = LAYOUT.section
+/**
+ * Readers of a message's sections (see `layout.ts`), one per message shape.
+ * The known kinds come at most once each, in kind order, and only where
+ * `LAYOUT.sectionsAllowed` lists them; any other kind is skipped and counted.
+ */
 
-/** The known sections of one message, as read (absent ones are `NONE`: see `own`). */
-export interface Sections {
-  members: Member[]
-  records: BreakerRecord[]
-  /** Piggybacked updates (SWIM messages): the members, then the records. */
-  updates: Update[]
-  digest: DigestEntry[]
-  after: string
-  through: string | null
-  want: string[]
-  /** Sections of unknown kinds skipped. */
-  skipped: number
+const K = LAYOUT.section
+const A = LAYOUT.sectionsAllowed
+const T = LAYOUT.typeCode
+
+/** Sections of unknown kinds skipped since `startMessage` (decoding is synchronous, one message at a time). */
+let skipped = 0
+
+/** Start counting the skipped sections of a new message. */
+export function startMessage(): void {
+  skipped = 0
 }
 
-const NONE: never[] = []
-
-/** The one `Sections` the decoder fills (decoding is synchronous and not re-entrant, like the reader): no allocation per message. */
-const scratch: Sections = { members: NONE, records: NONE, updates: NONE, digest: NONE, after: '', through: '', want: NONE, skipped: 0 }
+/** Sections of unknown kinds skipped in the message being read. */
+export function skippedSections(): number {
+  return skipped
+}
 
 /**
- * The sections of a message of type code `t`: each known kind at most once,
- * in kind order, and only where `LAYOUT.sectionsAllowed` lists it; any other
- * kind is skipped (see `layout.ts`).
+ * Read the header of section `i` and return its kind, after checking that a
+ * message whose allowed kinds are `allowed` may carry it after a section of
+ * kind `last`; -1 for a kind this build does not know (skipped, payload and all).
  */
-export function readSections(r: MsgpackReader, ids: readonly string[], t: number): Sections {
-  const out = scratch
-  out.members = out.records = out.updates = out.digest = out.want = NONE
-  out.after = out.through = ''
-  out.skipped = 0
-  const n = r.array('sections', L.maxSections)
-  const allowed = LAYOUT.sectionsAllowed[t] as number
-  const swim = t <= LAYOUT.typeCode['ping-req']
-  let last = -1
-  for (let i = 0; i < n; i++) {
-    let kind: number
-    try {
-      r.tuple('', 2, 'a section [kind, payload]')
-      kind = r.uint('kind')
-    } catch (e) {
-      throw Fault.within(e, `sections[${i}]`)
-    }
-    const name = LAYOUT.sectionName[kind]
-    if (name === undefined) {
-      r.skip(`sections[${i}].payload`)
-      out.skipped++
-      continue
-    }
-    if ((allowed & (1 << kind)) === 0) {
-      throw new Fault('bad-field', `sections[${i}]`, `a ${name} section does not belong in this message type`)
-    }
-    if (kind <= last) throw new Fault('bad-field', `sections[${i}]`, `the ${name} section is repeated or out of kind order`)
+function nextSection(r: MsgpackReader, i: number, allowed: number, last: number): number {
+  let kind: number
+  try {
+    r.tuple('', 2, 'a section [kind, payload]')
+    kind = r.uint('kind')
+  } catch (e) {
+    throw Fault.within(e, `sections[${i}]`)
+  }
+  const name = LAYOUT.sectionName[kind]
+  if (name === undefined) {
+    r.skip(`sections[${i}].payload`)
+    skipped++
+    return -1
+  }
+  if ((allowed & (1 << kind)) === 0) throw new Fault('bad-field', `sections[${i}]`, `a ${name} section does not belong in this message type`)
+  if (kind <= last) throw new Fault('bad-field', `sections[${i}]`, `the ${name} section is repeated or out of kind order`)
+  return kind
+}
+
+function sectionCount(r: MsgpackReader): number {
+  return r.array('sections', WIRE_LIMITS.maxSections)
+}
+
+/** A delta's sections: its records. */
+export function readDeltaSections(r: MsgpackReader, ids: readonly string[]): BreakerRecord[] {
+  let records: BreakerRecord[] | null = null
+  const n = sectionCount(r)
+  for (let i = 0, last = -1; i < n; i++) {
+    const kind = nextSection(r, i, A[T.delta], last)
+    if (kind < 0) continue
     last = kind
-    switch (kind) {
-      case K.members:
-        if (swim) out.updates = readMemberUpdates(r, ids)
-        else out.members = readMembers(r, ids)
-        break
-      case K.records:
-        if (swim) out.updates = readRecordUpdates(r, ids, out.updates === NONE ? [] : out.updates)
-        else out.records = readRecords(r, ids)
-        break
-      case K.digest:
-        r.tuple('digest', 3, 'a digest section [after, through, entries]')
-        out.after = readBound(r, 'after')
-        out.through = r.nil() ? null : readBound(r, 'through')
-        out.digest = readDigest(r, ids)
-        break
-      default:
-        // K.want, the only kind left
-        out.want = readNames(r, 'want', L.maxWantNames)
+    records = readRecords(r, ids)
+  }
+  return records ?? []
+}
+
+/** A ping's, ack's or ping-req's sections: the piggybacked updates, members first. */
+export function readUpdateSections(r: MsgpackReader, ids: readonly string[]): Update[] {
+  let updates: Update[] | null = null
+  const n = sectionCount(r)
+  for (let i = 0, last = -1; i < n; i++) {
+    const kind = nextSection(r, i, A[T.ping], last)
+    if (kind < 0) continue
+    last = kind
+    updates = kind === K.members ? readMemberUpdates(r, ids) : readRecordUpdates(r, ids, updates ?? [])
+  }
+  return updates ?? []
+}
+
+/** A sync-req's sections: its members, and the digest of its name range (absent: the empty range). */
+export function readSyncRequestSections(
+  r: MsgpackReader,
+  ids: readonly string[],
+): { members: Member[]; digest: DigestEntry[]; after: string; through: string | null } {
+  const out: { members: Member[]; digest: DigestEntry[]; after: string; through: string | null } = { members: [], digest: [], after: '', through: '' }
+  const n = sectionCount(r)
+  for (let i = 0, last = -1; i < n; i++) {
+    const kind = nextSection(r, i, A[T['sync-req']], last)
+    if (kind < 0) continue
+    last = kind
+    if (kind === K.members) {
+      out.members = readMembers(r, ids)
+    } else {
+      r.tuple('digest', 3, 'a digest section [after, through, entries]')
+      out.after = readBound(r, 'after')
+      out.through = r.nil() ? null : readBound(r, 'through')
+      out.digest = readDigest(r, ids)
     }
   }
   return out
 }
 
-/** A section's list, or a fresh empty one for a section that was absent. */
-export function own<T>(list: T[]): T[] {
-  return list === NONE ? [] : list
+/** A sync-res's sections: members, records, wanted names. */
+export function readSyncResponseSections(r: MsgpackReader, ids: readonly string[]): { members: Member[]; records: BreakerRecord[]; want: string[] } {
+  const out: { members: Member[]; records: BreakerRecord[]; want: string[] } = { members: [], records: [], want: [] }
+  const n = sectionCount(r)
+  for (let i = 0, last = -1; i < n; i++) {
+    const kind = nextSection(r, i, A[T['sync-res']], last)
+    if (kind < 0) continue
+    last = kind
+    if (kind === K.members) out.members = readMembers(r, ids)
+    else if (kind === K.records) out.records = readRecords(r, ids)
+    else out.want = readNames(r, 'want', WIRE_LIMITS.maxWantNames)
+  }
+  return out
 }
