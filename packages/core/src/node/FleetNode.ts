@@ -13,6 +13,7 @@ import type { DecodeStats } from '../wire/readMessage.js'
 import type { OutgoingMessage, WireMessage } from '../wire/messages.js'
 import { piggybackMeasure } from '../wire/MessageSize.js'
 import type { FleetBreaker } from './FleetBreaker.js'
+import { channelAccepts } from './channelAccepts.js'
 import { FleetSync } from './FleetSync.js'
 import { Housekeeping } from './Housekeeping.js'
 import { LocalBreakers } from './LocalBreakers.js'
@@ -377,19 +378,5 @@ export class FleetNode {
   /** Stop without telling anyone (a crash, in tests). */
   halt(): void {
     this.stopped = true
-  }
-}
-
-function channelAccepts(channel: Channel, message: WireMessage): boolean {
-  switch (message.type) {
-    case 'ping':
-    case 'ack':
-    case 'ping-req':
-      return channel === 'swim'
-    case 'delta':
-      return channel === 'gossip' || channel === 'sync'
-    case 'sync-req':
-    case 'sync-res':
-      return channel === 'sync'
   }
 }

@@ -64,6 +64,6 @@ export interface FleetCounters {
   localOnlyWrites: number
   /** Records collected after `recordTtlMs` unused (evictions to make room are `table.evicted`). */
   recordsCollected: number
-  /** Errors thrown by `onBreakerChange` listeners (caught: they must not break a breaker call). */
+  /** Errors thrown by the node's listeners (`onBreakerChange`, `onMemberChange`, …): caught and counted, they break neither a breaker call nor the node. */
   listenerErrors: number
 }
