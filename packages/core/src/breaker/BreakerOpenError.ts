@@ -1,4 +1,4 @@
-import type { BreakerState, Override } from '../table/BreakerRecord.js'
+import type { BreakerState, Override } from '../types.js'
 
 /** What a `BreakerOpenError` reports. */
 export interface BreakerOpenErrorInit {

@@ -60,7 +60,7 @@ describe('resolveBreakerOptions', () => {
   it('clamps the default minimumCalls to a small count window, but rejects an explicit larger one', () => {
     expect(resolveBreakerOptions({ window: { kind: 'count', size: 8 } }).minimumCalls).toBe(8)
     expect(() => resolveBreakerOptions({ window: { kind: 'count', size: 8 }, minimumCalls: 9 })).toThrow(
-      'minimumCalls must be an integer <= window.size (8) for a count window, got 9',
+      'minimumCalls must be an integer ≤ window.size (8) for a count window, got 9',
     )
   })
 
@@ -75,22 +75,22 @@ describe('resolveBreakerOptions', () => {
     [{ failureRate: Number.NaN }, 'failureRate must be a number in (0, 100] or false, got NaN'],
     [{ slowCallRate: -1 }, 'slowCallRate must be a number in (0, 100] or false, got -1'],
     [{ slowCallDurationMs: 0 }, 'slowCallDurationMs must be a finite number > 0, got 0'],
-    [{ consecutiveFailures: 0 }, 'consecutiveFailures must be an integer >= 1 or false, got 0'],
-    [{ consecutiveFailures: 2.5 }, 'consecutiveFailures must be an integer >= 1 or false, got 2.5'],
-    [{ minimumCalls: 0 }, 'minimumCalls must be an integer >= 1, got 0'],
+    [{ consecutiveFailures: 0 }, 'consecutiveFailures must be an integer ≥ 1 or false, got 0'],
+    [{ consecutiveFailures: 2.5 }, 'consecutiveFailures must be an integer ≥ 1 or false, got 2.5'],
+    [{ minimumCalls: 0 }, 'minimumCalls must be an integer ≥ 1, got 0'],
     [{ cooldownMs: -5 }, 'cooldownMs must be a finite number > 0, got -5'],
     [{ cooldownMs: Infinity }, 'cooldownMs must be a finite number > 0, got Infinity'],
-    [{ cooldownMs: 5000, maxCooldownMs: 1000 }, 'maxCooldownMs must be a number >= cooldownMs (5000), got 1000'],
-    [{ backoffMultiplier: 0.5 }, 'backoffMultiplier must be a finite number >= 1, got 0.5'],
-    [{ halfOpenMaxCalls: 0 }, 'halfOpenMaxCalls must be an integer >= 1, got 0'],
+    [{ cooldownMs: 5000, maxCooldownMs: 1000 }, 'maxCooldownMs must be a number ≥ cooldownMs (5000), got 1000'],
+    [{ backoffMultiplier: 0.5 }, 'backoffMultiplier must be a finite number ≥ 1, got 0.5'],
+    [{ halfOpenMaxCalls: 0 }, 'halfOpenMaxCalls must be an integer ≥ 1, got 0'],
     [{ window: 'time' }, 'window must be an object'],
-    [{ window: { kind: 'sliding' } }, 'window.kind must be \'time\' or \'count\', got "sliding"'],
+    [{ window: { kind: 'sliding' } }, 'window.kind must be one of \'time\', \'count\', got "sliding"'],
     [{ window: { kind: 'time' } }, 'window.ms must be a finite number > 0, got undefined'],
     [{ window: { kind: 'time', ms: 0 } }, 'window.ms must be a finite number > 0, got 0'],
-    [{ window: { kind: 'time', ms: 1000, buckets: 0 } }, 'window.buckets must be an integer in [1, 10000], got 0'],
-    [{ window: { kind: 'count' } }, 'window.size must be an integer >= 1, got undefined'],
-    [{ window: { kind: 'count', size: 10.5 } }, 'window.size must be an integer >= 1, got 10.5'],
-    [{ window: { kind: 'count', size: 10, buckets: 11 } }, 'window.buckets must be an integer in [1, 10], got 11'],
+    [{ window: { kind: 'time', ms: 1000, buckets: 0 } }, 'window.buckets must be an integer in 1..10000, got 0'],
+    [{ window: { kind: 'count' } }, 'window.size must be an integer ≥ 1, got undefined'],
+    [{ window: { kind: 'count', size: 10.5 } }, 'window.size must be an integer ≥ 1, got 10.5'],
+    [{ window: { kind: 'count', size: 10, buckets: 11 } }, 'window.buckets must be an integer in 1..10, got 11'],
   ])('rejects %j with a RangeError naming the field', (opts, message) => {
     expect(() => resolveBreakerOptions(opts as BreakerOptions)).toThrow(RangeError)
     expect(() => resolveBreakerOptions(opts as BreakerOptions)).toThrow(message)

@@ -1,3 +1,5 @@
+import { integerAtLeast, integerIn, invalid, numberAtLeast, numberOver, oneOf } from '../util/validate.js'
+
 /**
  * The sliding window a breaker counts outcomes over.
  *
@@ -104,63 +106,26 @@ export const defaultBreakerOptions: ResolvedBreakerOptions = Object.freeze({
 /** Most buckets a window may have: bounds the memory of one breaker. */
 const MAX_BUCKETS = 10_000
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value)
-    } catch {
-      return Object.prototype.toString.call(value)
-    }
-  }
-  return String(value)
-}
-
-function fail(field: string, expected: string, value: unknown): never {
-  throw new RangeError(`${field} must be ${expected}, got ${show(value)}`)
-}
-
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
-const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
-
 function percentOrFalse(field: string, value: unknown, fallback: number | false): number | false {
   if (value === undefined) return fallback
   if (value === false) return false
-  if (!isNumber(value) || value <= 0 || value > 100) fail(field, 'a number in (0, 100] or false', value)
-  return value
-}
-
-function positiveNumber(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!isNumber(value) || value <= 0) fail(field, 'a finite number > 0', value)
-  return value
-}
-
-function integerAtLeast(field: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback
-  if (!isInteger(value) || value < min || value > max) {
-    fail(field, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`, value)
-  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 100) throw invalid(field, 'a number in (0, 100] or false', value)
   return value
 }
 
 function resolveWindow(value: unknown): ResolvedWindowOptions {
   if (value === undefined) return defaultBreakerOptions.window
-  if (typeof value !== 'object' || value === null) fail('window', "an object { kind: 'time' | 'count', ... }", value)
+  if (typeof value !== 'object' || value === null) throw invalid('window', "an object { kind: 'time' | 'count', ... }", value)
   const w = value as Record<string, unknown>
-  if (w.kind === 'time') {
-    if (w.ms === undefined) fail('window.ms', 'a finite number > 0', w.ms)
-    const ms = positiveNumber('window.ms', w.ms, 0)
-    const buckets = integerAtLeast('window.buckets', w.buckets, 10, 1, MAX_BUCKETS)
+  const kind = oneOf('window.kind', w.kind, ['time', 'count'])
+  if (kind === 'time') {
+    const ms = numberOver('window.ms', w.ms, 0)
+    const buckets = integerIn('window.buckets', w.buckets, 1, MAX_BUCKETS, 10)
     return Object.freeze({ kind: 'time', ms, buckets })
   }
-  if (w.kind === 'count') {
-    if (w.size === undefined) fail('window.size', 'an integer >= 1', w.size)
-    const size = integerAtLeast('window.size', w.size, 0, 1)
-    const buckets = integerAtLeast('window.buckets', w.buckets, Math.min(10, size), 1, Math.min(size, MAX_BUCKETS))
-    return Object.freeze({ kind: 'count', size, buckets })
-  }
-  return fail('window.kind', "'time' or 'count'", w.kind)
+  const size = integerAtLeast('window.size', w.size, 1)
+  const buckets = integerIn('window.buckets', w.buckets, 1, Math.min(size, MAX_BUCKETS), Math.min(10, size))
+  return Object.freeze({ kind: 'count', size, buckets })
 }
 
 /**
@@ -169,44 +134,43 @@ function resolveWindow(value: unknown): ResolvedWindowOptions {
  * Unknown fields are ignored (callers may pass a wider options object).
  */
 export function resolveBreakerOptions(partial: BreakerOptions = {}): ResolvedBreakerOptions {
-  if (typeof partial !== 'object' || partial === null) fail('options', 'an object', partial)
+  if (typeof partial !== 'object' || partial === null) throw invalid('options', 'an object', partial)
   const p = partial as Record<string, unknown>
   const d = defaultBreakerOptions
 
   const window = resolveWindow(p.window)
-  let minimumCalls = integerAtLeast('minimumCalls', p.minimumCalls, d.minimumCalls, 1)
+  let minimumCalls = integerAtLeast('minimumCalls', p.minimumCalls, 1, d.minimumCalls)
   if (window.kind === 'count' && minimumCalls > window.size) {
     // A count window never holds more than `size` calls: an explicit larger minimum
     // would silently disable the rate rules, the default is clamped instead.
     if (p.minimumCalls !== undefined) {
-      fail('minimumCalls', `an integer <= window.size (${window.size}) for a count window`, p.minimumCalls)
+      throw invalid('minimumCalls', `an integer ≤ window.size (${window.size}) for a count window`, p.minimumCalls)
     }
     minimumCalls = window.size
   }
 
-  const cooldownMs = positiveNumber('cooldownMs', p.cooldownMs, d.cooldownMs)
-  const maxCooldownMs = positiveNumber('maxCooldownMs', p.maxCooldownMs, Math.max(d.maxCooldownMs, cooldownMs))
-  if (maxCooldownMs < cooldownMs) fail('maxCooldownMs', `a number >= cooldownMs (${cooldownMs})`, maxCooldownMs)
-  const backoffMultiplier = p.backoffMultiplier === undefined ? d.backoffMultiplier : p.backoffMultiplier
-  if (!isNumber(backoffMultiplier) || backoffMultiplier < 1) fail('backoffMultiplier', 'a finite number >= 1', backoffMultiplier)
+  const cooldownMs = numberOver('cooldownMs', p.cooldownMs, 0, Infinity, d.cooldownMs)
+  const maxCooldownMs = numberOver('maxCooldownMs', p.maxCooldownMs, 0, Infinity, Math.max(d.maxCooldownMs, cooldownMs))
+  if (maxCooldownMs < cooldownMs) throw invalid('maxCooldownMs', `a number ≥ cooldownMs (${cooldownMs})`, maxCooldownMs)
+  const backoffMultiplier = numberAtLeast('backoffMultiplier', p.backoffMultiplier, 1, d.backoffMultiplier)
 
   let consecutiveFailures = d.consecutiveFailures
   if (p.consecutiveFailures !== undefined) {
     const v = p.consecutiveFailures
-    if (v !== false && (!isInteger(v) || v < 1)) fail('consecutiveFailures', 'an integer >= 1 or false', v)
+    if (v !== false && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) throw invalid('consecutiveFailures', 'an integer ≥ 1 or false', v)
     consecutiveFailures = v
   }
 
   return Object.freeze({
     failureRate: percentOrFalse('failureRate', p.failureRate, d.failureRate),
     slowCallRate: percentOrFalse('slowCallRate', p.slowCallRate, d.slowCallRate),
-    slowCallDurationMs: positiveNumber('slowCallDurationMs', p.slowCallDurationMs, d.slowCallDurationMs),
+    slowCallDurationMs: numberOver('slowCallDurationMs', p.slowCallDurationMs, 0, Infinity, d.slowCallDurationMs),
     consecutiveFailures,
     window,
     minimumCalls,
     cooldownMs,
     maxCooldownMs,
     backoffMultiplier,
-    halfOpenMaxCalls: integerAtLeast('halfOpenMaxCalls', p.halfOpenMaxCalls, d.halfOpenMaxCalls, 1),
+    halfOpenMaxCalls: integerAtLeast('halfOpenMaxCalls', p.halfOpenMaxCalls, 1, d.halfOpenMaxCalls),
   })
 }

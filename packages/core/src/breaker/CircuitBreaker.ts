@@ -1,4 +1,3 @@
-import type { BreakerState, Override } from '../table/BreakerRecord.js'
 import { cooldownFor } from './backoff.js'
 import { resolveBreakerOptions } from './BreakerOptions.js'
 import type { BreakerOptions, ResolvedBreakerOptions, ResolvedWindowOptions } from './BreakerOptions.js'
@@ -7,6 +6,7 @@ import { createTripRule } from './createTripRule.js'
 import { createWindow } from './createWindow.js'
 import type { TripRule } from './TripRule.js'
 import type { Window, WindowTotals } from './Window.js'
+import type { BreakerState, Override } from '../types.js'
 
 /** A state decided elsewhere (the merged fleet record), as `apply()` takes it. */
 export interface RemoteState {

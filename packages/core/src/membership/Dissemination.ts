@@ -1,11 +1,27 @@
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
-import type { Update } from '../wire/messages.js'
-import { MessageSize } from '../wire/wireSize.js'
 import { BroadcastQueue } from './BroadcastQueue.js'
 import type { Member } from './Member.js'
+import type { BroadcastLimit, MembershipDelegate } from './MembershipDelegate.js'
+import type { AppItem, MemberUpdate, Update } from './SwimMessage.js'
+import type { NodeId } from '../types.js'
 
-/** Most bytes of piggybacked updates on one SWIM message: a record wider than this travels by gossip and push-pull only. */
+/** Most bytes of piggybacked updates on one SWIM message: an item wider than this travels by other means (gossip, push-pull). */
 export const PIGGYBACK_BYTES = 64 * 1024
+
+/**
+ * Counts the encoded bytes of one message's piggybacked updates. The wire
+ * layer knows the sizes (`piggybackMeasure` in `wire/MessageSize.ts`); the
+ * fleet node passes it to `Swim`.
+ */
+export interface PiggybackMeasure {
+  /** Whether `update` still fits; counts its bytes when it does. */
+  add(update: Update): boolean
+}
+
+/** A fresh measure for one message whose updates may take `limitBytes`. */
+export type PiggybackMeasureFactory = (limitBytes: number) => PiggybackMeasure
+
+/** Without a measure only the count limit applies (member updates alone stay far below any message limit). */
+const COUNT_ONLY: PiggybackMeasure = { add: () => true }
 
 export interface DisseminationOptions {
   readonly self: NodeId
@@ -14,38 +30,42 @@ export interface DisseminationOptions {
   readonly maxPiggyback: number
   /** Live member count, for the retransmit limit. */
   readonly clusterSize: () => number
+  readonly measure?: PiggybackMeasureFactory
 }
 
 /**
  * What rides on SWIM messages: our own news first (join, refutation, leave),
- * then member updates, then breaker records, each from a transmit-limited
- * queue (`BroadcastQueue`), at most `maxPiggyback` updates and
- * `PIGGYBACK_BYTES` bytes a message.
+ * then member updates, each from a transmit-limited queue
+ * (`BroadcastQueue`), then the items of each registered delegate, at most
+ * `maxPiggyback` updates and `PIGGYBACK_BYTES` bytes a message.
  */
 export class Dissemination {
   private readonly self: NodeId
   private readonly maxPiggyback: number
-  private readonly selfQueue: BroadcastQueue
-  private readonly memberQueue: BroadcastQueue
-  private readonly recordQueue: BroadcastQueue
+  private readonly measure: PiggybackMeasureFactory
+  private readonly selfQueue: BroadcastQueue<MemberUpdate>
+  private readonly memberQueue: BroadcastQueue<MemberUpdate>
+  private readonly delegates: MembershipDelegate[] = []
 
   constructor(options: DisseminationOptions) {
     const { retransmitMult, clusterSize } = options
     this.self = options.self
     this.maxPiggyback = options.maxPiggyback
-    this.selfQueue = new BroadcastQueue({ retransmitMult, clusterSize })
-    this.memberQueue = new BroadcastQueue({ retransmitMult, clusterSize })
-    this.recordQueue = new BroadcastQueue({
-      retransmitMult,
-      clusterSize,
-      supersedes: (incoming, queued) =>
-        incoming.kind !== 'record' || queued.kind !== 'record' || !recordIsNewer(queued.record, incoming.record),
-    })
+    this.measure = options.measure ?? (() => COUNT_ONLY)
+    this.selfQueue = new BroadcastQueue({ retransmitMult, clusterSize, key: memberKey })
+    this.memberQueue = new BroadcastQueue({ retransmitMult, clusterSize, key: memberKey })
   }
 
-  /** Updates waiting. */
+  /** Add the delegate of one application item kind; its items follow the member updates, in registration order. */
+  register(delegate: MembershipDelegate): void {
+    this.delegates.push(delegate)
+  }
+
+  /** Updates waiting, the delegates' included. */
   get size(): number {
-    return this.selfQueue.size + this.memberQueue.size + this.recordQueue.size
+    let n = this.selfQueue.size + this.memberQueue.size
+    for (const delegate of this.delegates) n += delegate.queued
+    return n
   }
 
   /** Queue a member's view (ours in the self queue); `source` told us and does not need it back. */
@@ -54,39 +74,24 @@ export class Dissemination {
     queue.enqueue({ kind: 'member', member }, source)
   }
 
-  /** Queue a record version, unless a newer one is queued or it could never fit a message. */
-  queueRecord(record: BreakerRecord, source: NodeId | null): void {
-    if (!fitsPiggyback(record)) return
-    this.recordQueue.enqueue({ kind: 'record', record }, source)
-  }
-
   /** `from` sent us this member view: it holds it, do not spend a transmission on it. */
   memberKnownBy(member: Member, from: NodeId): void {
-    this.memberQueue.markKnown(BroadcastQueue.keyOf({ kind: 'member', member }), from)
-  }
-
-  /** `from` sent us this record version: if it is the one we queue, it holds it. */
-  recordKnownBy(record: BreakerRecord, from: NodeId): void {
-    const key = BroadcastQueue.keyOf({ kind: 'record', record })
-    const queued = this.recordQueue.peek(key)
-    if (queued?.kind === 'record' && queued.record.lamport === record.lamport && queued.record.origin === record.origin) {
-      this.recordQueue.markKnown(key, from)
-    }
+    this.memberQueue.markKnown(member.id, from)
   }
 
   /**
    * Updates for one message to `to`: `first` (our view of `to` when we hold it
-   * suspect or dead, then corrections), our own news, member updates and
-   * records. Nothing twice; within the count and byte budget.
+   * suspect or dead, then corrections), our own news, member updates, then
+   * each delegate's items. Nothing twice; within the count and byte budget.
    */
-  updatesFor(to: NodeId, first: readonly Update[]): Update[] {
+  updatesFor(to: NodeId, first: readonly MemberUpdate[]): Update[] {
     const max = this.maxPiggyback
     const updates: Update[] = []
     const keys = new Set<string>()
-    const size = new MessageSize(PIGGYBACK_BYTES)
-    const add = (update: Update): void => {
-      const key = BroadcastQueue.keyOf(update)
-      if (updates.length < max && !keys.has(key) && size.addUpdate(update)) {
+    const size = this.measure(PIGGYBACK_BYTES)
+    const add = (update: MemberUpdate): void => {
+      const key = update.member.id
+      if (updates.length < max && !keys.has(key) && size.add(update)) {
         keys.add(key)
         updates.push(update)
       }
@@ -94,19 +99,16 @@ export class Dissemination {
     for (const update of first) add(update)
     for (const update of this.selfQueue.take(max - updates.length, to)) add(update)
     if (updates.length < max) for (const update of this.memberQueue.take(max - updates.length, to)) add(update)
-    if (updates.length < max) for (const update of this.recordQueue.take(max - updates.length, to)) add(update)
+    for (const delegate of this.delegates) {
+      if (updates.length >= max) break
+      if (delegate.queued === 0) continue
+      const limit: BroadcastLimit = { to, count: max - updates.length, fits: (item: AppItem) => size.add(item) }
+      for (const item of delegate.broadcasts(limit)) if (updates.length < max) updates.push(item)
+    }
     return updates
   }
 }
 
-/** Whether record version `a` is newer than `b`, by (lamport, origin). */
-function recordIsNewer(a: BreakerRecord, b: BreakerRecord): boolean {
-  if (a.lamport !== b.lamport) return a.lamport > b.lamport
-  return a.origin > b.origin
-}
-
-function fitsPiggyback(record: BreakerRecord): boolean {
-  const size = new MessageSize(Infinity)
-  size.addRecord(record)
-  return size.bytes <= PIGGYBACK_BYTES
+function memberKey(update: MemberUpdate): string {
+  return update.member.id
 }

@@ -1,4 +1,4 @@
-import type { NodeId } from '../table/BreakerRecord.js'
+import type { NodeId } from '../types.js'
 
 /** Introduction pings a member gets (one per interval) before it is forgotten. */
 export const INTRODUCTION_ATTEMPTS = 3

@@ -1,7 +1,5 @@
 import type { MemberStatus, NodeId } from '../types.js'
 
-export type { MemberStatus }
-
 /** A member of the fleet as one node sees it. */
 export interface Member {
   readonly id: NodeId

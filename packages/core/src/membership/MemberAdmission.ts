@@ -1,8 +1,8 @@
 import { DEFAULT_LEAP_LIMITS, LeapBudget, validateLeapLimits } from '../clock/LeapBudget.js'
 import type { LeapLimits } from '../clock/LeapBudget.js'
-import type { NodeId } from '../table/BreakerRecord.js'
 import type { Member } from './Member.js'
-import type { MemberEntry, MemberTable } from './memberTable.js'
+import type { MemberEntry, MemberTable } from './MemberTable.js'
+import type { NodeId } from '../types.js'
 
 /** Default `SwimOptions.maxMembers`. */
 export const DEFAULT_MAX_MEMBERS = 1024

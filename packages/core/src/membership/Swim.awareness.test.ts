@@ -1,14 +1,14 @@
+import type { MemberStatus, NodeId } from '../types.js'
 /**
  * Lifeguard's local health awareness in `Swim`: what moves the health score,
  * what it stretches, and — on a simulated fleet in fake time — that a node
  * whose own links stall stops accusing healthy members.
  */
 import { describe, expect, it } from 'vitest'
-import type { NodeId } from '../table/BreakerRecord.js'
-import { SwimCluster } from '../testing/index.js'
+import { SwimCluster } from '../testing/SwimCluster.js'
 import { seededRandom } from '../testing/seededRandom.js'
-import type { SwimMessage, Update } from '../wire/messages.js'
-import type { Member, MemberStatus } from './Member.js'
+import type { SwimMessage, Update } from './SwimMessage.js'
+import type { Member } from './Member.js'
 import { Swim } from './Swim.js'
 import type { Outgoing } from './Swim.js'
 import { resolveSwimConfig } from './SwimConfig.js'

@@ -4,7 +4,7 @@
  * well under a few seconds of real time.
  */
 import { describe, expect, it } from 'vitest'
-import { SwimCluster } from '../testing/index.js'
+import { SwimCluster } from '../testing/SwimCluster.js'
 import { resolveSwimConfig } from './SwimConfig.js'
 import type { SwimProfileName } from './SwimConfig.js'
 import { suspicionTimeout } from './timeouts.js'

@@ -1,12 +1,12 @@
 import { INTRODUCTION_ATTEMPTS } from './Introductions.js'
 import { describe, expect, it } from 'vitest'
-import type { NodeId } from '../table/BreakerRecord.js'
 import { seededRandom } from '../testing/seededRandom.js'
-import type { SwimMessage, Update } from '../wire/messages.js'
-import type { Member, MemberStatus } from './Member.js'
+import type { SwimMessage, Update } from './SwimMessage.js'
+import type { Member } from './Member.js'
 import { Swim } from './Swim.js'
 import type { SwimOptions } from './Swim.js'
 import { resolveSwimConfig } from './SwimConfig.js'
+import type { MemberStatus, NodeId } from '../types.js'
 
 const config = resolveSwimConfig({ profile: 'local', gossipNodes: 0 })
 const INTERVAL = config.probeIntervalMs

@@ -1,77 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
-import { seededRandom } from '../testing/seededRandom.js'
-import type { SwimMessage, Update } from '../wire/messages.js'
-import type { Member, MemberStatus } from './Member.js'
+import { cluster, config, INTERVAL, member, memberUpdate, node, ping, TIMEOUT } from './fixtures/swimRouter.js'
 import { Swim } from './Swim.js'
-import type { Outgoing } from './Swim.js'
 import { resolveSwimConfig } from './SwimConfig.js'
-import type { SwimConfig } from './SwimConfig.js'
-import { remainingSuspicionTime, retransmitLimit, suspicionTimeout } from './timeouts.js'
-
-/** local timing without gossip rounds, so message flows are exactly the protocol's. */
-const config = resolveSwimConfig({ profile: 'local', gossipNodes: 0 })
-const { probeIntervalMs: INTERVAL, probeTimeoutMs: TIMEOUT } = config
-
-const member = (id: NodeId, incarnation = 0, status: MemberStatus = 'alive'): Member => ({
-  id,
-  name: id,
-  addrs: [`mem://${id}`],
-  incarnation,
-  status,
-})
-
-const node = (id: NodeId, known: NodeId[] = [], cfg: SwimConfig = config, seed = 7): Swim => {
-  const swim = new Swim({ self: { id, name: id, addrs: [`mem://${id}`] }, config: cfg, now: 0, random: seededRandom(seed) })
-  swim.mergeMembers(known.map((k) => member(k)), 0)
-  return swim
-}
-
-const ping = (from: NodeId, seq: number, updates: Update[] = []): SwimMessage => ({ v: 1, type: 'ping', from, seq, updates })
-const memberUpdate = (m: Member): Update => ({ kind: 'member', member: m })
-
-const record = (name: string, lamport: number, origin = 'w'): BreakerRecord => ({
-  name,
-  state: 'open',
-  override: null,
-  cooldownMs: 5000,
-  openCount: 1,
-  prober: null,
-  reason: 'test',
-  origin,
-  lamport,
-  vclock: { [origin]: lamport },
-  wallTime: 0,
-})
-
-/** Delivers messages between in-process nodes at once, breadth first; `drop` cuts links. */
-class Router {
-  readonly log: Array<{ from: NodeId } & Outgoing> = []
-  drop: (from: NodeId, to: NodeId, message: SwimMessage) => boolean = () => false
-  constructor(readonly nodes: Map<NodeId, Swim>) {}
-
-  send(from: NodeId, out: Outgoing[], now: number): void {
-    const queue = out.map((o) => ({ from, ...o }))
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      this.log.push(next)
-      const target = this.nodes.get(next.to)
-      if (target === undefined || this.drop(next.from, next.to, next.message)) continue
-      for (const o of target.receive(next.message, now)) queue.push({ from: next.to, ...o })
-    }
-  }
-
-  tick(now: number): void {
-    for (const [id, swim] of this.nodes) this.send(id, swim.tick(now), now)
-  }
-
-  /** Tick every node each `step` ms from `from` to `to` (inclusive). */
-  run(from: number, to: number, step = 10): void {
-    for (let now = from; now <= to; now += step) this.tick(now)
-  }
-}
-
-const cluster = (ids: NodeId[], cfg: SwimConfig = config): Router =>
-  new Router(new Map(ids.map((id, i) => [id, node(id, ids.filter((o) => o !== id), cfg, i + 1)])))
+import { isMemberUpdate } from './SwimMessage.js'
+import type { Member } from './Member.js'
+import { remainingSuspicionTime, suspicionTimeout } from './timeouts.js'
+import type { MemberStatus } from '../types.js'
 
 describe('Swim', () => {
   it('knows itself, alive at incarnation 0', () => {
@@ -167,7 +101,7 @@ describe('Swim', () => {
     expect(deadAt).not.toBeNull()
     // The next probe after the suspicion goes to the suspect, carrying the suspicion first.
     const afterSuspicion = router.log.filter((m) => m.from === 'a' && m.message.type === 'ping' && m.to === 'd')
-    const reprobe = afterSuspicion.find((m) => m.message.updates[0]?.kind === 'member' && m.message.updates[0].member.status === 'suspect')
+    const reprobe = afterSuspicion.find((m) => m.message.updates[0] !== undefined && isMemberUpdate(m.message.updates[0]) && m.message.updates[0].member.status === 'suspect')
     expect(reprobe).toBeDefined()
     // b and c heard the suspicion from a (one sender each, no confirmations) and would time out themselves too.
     expect(router.nodes.get('b')?.member('d')?.status).toMatch(/suspect|dead/)
@@ -347,79 +281,5 @@ describe('Swim', () => {
     expect(a.member('b')).toBeUndefined()
     expect(a.member('c')).toBeUndefined()
     expect(a.members().map((m) => m.id)).toEqual(['a'])
-  })
-
-  it('piggybacks records, replacing a queued version with a newer one only', () => {
-    const a = node('a', ['b'])
-    a.enqueueRecord(record('payments', 5))
-    a.enqueueRecord(record('payments', 3)) // older: the queued newer version stays
-    a.enqueueRecord(record('search', 1))
-    a.enqueueRecord(record('search', 2)) // newer: replaces
-    const updates = a.receive(ping('b', 1), 0)[0]?.message.updates ?? []
-    const records = updates.filter((u) => u.kind === 'record').map((u) => (u.kind === 'record' ? u.record : null))
-    expect(records).toHaveLength(2)
-    expect(records).toContainEqual(record('payments', 5))
-    expect(records).toContainEqual(record('search', 2))
-  })
-
-  it('sends each record exactly retransmitLimit times, and never back to the node it came from', () => {
-    const router = cluster(['a', 'b', 'c'])
-    router.run(0, 3 * INTERVAL) // let the join news settle
-    const a = router.nodes.get('a') as Swim
-    const r = record('payments', 9)
-    a.enqueueRecord(r)
-    router.run(3 * INTERVAL + 10, 40 * INTERVAL)
-    const carrying = router.log.filter((m) => m.from === 'a' && m.message.updates.some((u) => u.kind === 'record' && u.record.lamport === 9))
-    expect(carrying).toHaveLength(retransmitLimit(config.retransmitMult, 3))
-
-    const b = router.nodes.get('b') as Swim
-    b.enqueueRecord(record('orders', 1), 'c')
-    const toC = b.receive(ping('c', 1), 0)[0]?.message.updates ?? []
-    expect(toC.some((u) => u.kind === 'record')).toBe(false)
-  })
-
-  it('hands piggybacked records to onRecord listeners with their sender', () => {
-    const a = node('a')
-    const got: Array<[string, number, string]> = []
-    const off = a.onRecord((rec, from) => got.push([rec.name, rec.lamport, from]))
-    a.receive(ping('b', 1, [{ kind: 'record', record: record('payments', 4) }]), 0)
-    off()
-    a.receive(ping('b', 2, [{ kind: 'record', record: record('payments', 5) }]), 0)
-    expect(got).toEqual([['payments', 4, 'b']])
-  })
-
-  it('never piggybacks more than maxPiggyback updates', () => {
-    const cfg = resolveSwimConfig({ profile: 'local', gossipNodes: 0, maxPiggyback: 3 })
-    const a = node('a', ['b', 'c', 'd', 'e', 'f'], cfg)
-    for (let i = 0; i < 10; i++) a.enqueueRecord(record(`r${i}`, 1))
-    const updates = a.receive(ping('b', 1), 0)[0]?.message.updates ?? []
-    expect(updates).toHaveLength(3)
-  })
-
-  it('gossips queued news to gossipNodes random members each gossip interval, and is quiet when nothing is queued', () => {
-    const cfg = resolveSwimConfig({ profile: 'local', gossipNodes: 2, gossipIntervalMs: 50 })
-    const a = node('a', ['b', 'c', 'd', 'e'], cfg)
-    /** Tick `a`, answering its pings at once (a healthy fleet); returns the pings it sent. */
-    const tick = (now: number): Outgoing[] => {
-      const pings = a.tick(now).filter((o) => o.message.type === 'ping')
-      for (const o of pings) a.receive({ v: 1, type: 'ack', from: o.to, seq: o.message.seq, updates: [] }, now)
-      return pings
-    }
-    let now = 0
-    for (; now < 20 * INTERVAL; now += 10) tick(now) // the join news runs out
-    // Quiet: only probes, one per interval, carrying nothing.
-    let probeAt = -1
-    for (; probeAt < 0; now += 10) {
-      const pings = tick(now)
-      expect(pings.length).toBeLessThanOrEqual(1)
-      expect(pings.flatMap((o) => o.message.updates)).toEqual([])
-      if (pings.length === 1) probeAt = now
-    }
-    // Right after a probe started, the next one is an interval away: what goes out now is gossip.
-    a.enqueueRecord(record('payments', 1))
-    const gossip = [...tick(probeAt + 60), ...tick(probeAt + 120)]
-    expect(gossip.length).toBeGreaterThanOrEqual(2)
-    expect(gossip.slice(0, 2).every((o) => o.message.updates.some((u) => u.kind === 'record'))).toBe(true)
-    expect(new Set(gossip.slice(0, 2).map((o) => o.to)).size).toBe(2)
   })
 })

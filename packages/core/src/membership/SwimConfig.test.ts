@@ -55,34 +55,34 @@ describe('SwimConfig', () => {
   })
 
   it.each<[Partial<SwimConfig>, RegExp]>([
-    [{ probeIntervalMs: 0 }, /probeIntervalMs must be a number > 0, got 0/],
-    [{ probeIntervalMs: Number.NaN }, /probeIntervalMs must be a finite number, got NaN/],
+    [{ probeIntervalMs: 0 }, /SwimConfig.probeIntervalMs must be a finite number > 0, got 0/],
+    [{ probeIntervalMs: Number.NaN }, /probeIntervalMs must be a finite number > 0, got NaN/],
     [{ probeTimeoutMs: 1000 }, /probeTimeoutMs must be less than probeIntervalMs \(1000\).*got 1000/],
     [{ indirectChecks: -1 }, /indirectChecks must be an integer ≥ 0, got -1/],
     [{ indirectChecks: 1.5 }, /indirectChecks must be an integer ≥ 0, got 1.5/],
-    [{ suspicionMult: 0.5 }, /suspicionMult must be a number ≥ 1, got 0.5/],
+    [{ suspicionMult: 0.5 }, /suspicionMult must be a finite number ≥ 1, got 0.5/],
     [{ suspicionMinFraction: 0 }, /suspicionMinFraction must be a number in \(0, 1\], got 0/],
     [{ suspicionMinFraction: 1.5 }, /suspicionMinFraction must be a number in \(0, 1\], got 1.5/],
     [{ awarenessMaxMultiplier: 0 }, /awarenessMaxMultiplier must be an integer ≥ 1, got 0/],
     [{ awarenessMaxMultiplier: 2.5 }, /awarenessMaxMultiplier must be an integer ≥ 1, got 2.5/],
     [{ retransmitMult: 0 }, /retransmitMult must be an integer ≥ 1, got 0/],
-    [{ maxPiggyback: 0 }, /maxPiggyback must be an integer ≥ 1, got 0/],
-    [{ maxPiggyback: 257 }, /maxPiggyback must be at most 256/],
-    [{ gossipIntervalMs: -5 }, /gossipIntervalMs must be a number > 0, got -5/],
+    [{ maxPiggyback: 0 }, /maxPiggyback must be an integer in 1..256, got 0/],
+    [{ maxPiggyback: 257 }, /maxPiggyback must be an integer in 1..256, got 257/],
+    [{ gossipIntervalMs: -5 }, /gossipIntervalMs must be a finite number > 0, got -5/],
     [{ gossipNodes: -1 }, /gossipNodes must be an integer ≥ 0, got -1/],
-    [{ reconnectIntervalMs: 0 }, /reconnectIntervalMs must be a number > 0, got 0/],
-    [{ reconnectTimeoutMs: -1 }, /reconnectTimeoutMs must be a number ≥ 0, got -1/],
-    [{ reconnectMaxIntervalMs: 500 }, /reconnectMaxIntervalMs must be ≥ reconnectIntervalMs \(10000\), got 500/],
+    [{ reconnectIntervalMs: 0 }, /reconnectIntervalMs must be a finite number > 0, got 0/],
+    [{ reconnectTimeoutMs: -1 }, /reconnectTimeoutMs must be a finite number ≥ 0, got -1/],
+    [{ reconnectMaxIntervalMs: 500 }, /reconnectMaxIntervalMs must be a finite number ≥ reconnectIntervalMs \(10000\), got 500/],
     [{ reconnectsPerInterval: 0 }, /reconnectsPerInterval must be an integer ≥ 1, got 0/],
-    [{ deadMemberRetentionMs: 1000 }, /deadMemberRetentionMs must be ≥ reconnectTimeoutMs .*got 1000/],
-    [{ pushPullIntervalMs: Infinity }, /pushPullIntervalMs must be a finite number, got Infinity/],
+    [{ deadMemberRetentionMs: 1000 }, /deadMemberRetentionMs must be a finite number ≥ reconnectTimeoutMs .*got 1000/],
+    [{ pushPullIntervalMs: Infinity }, /pushPullIntervalMs must be a finite number > 0, got Infinity/],
   ])('rejects %o with a RangeError naming field and value', (fields, message) => {
     expect(() => resolveSwimConfig(fields)).toThrow(RangeError)
     expect(() => resolveSwimConfig(fields)).toThrow(message)
   })
 
   it('rejects unknown profiles and fields', () => {
-    expect(() => resolveSwimConfig('wan' as 'lan')).toThrow(/profile must be 'lan' or 'local', got 'wan'/)
+    expect(() => resolveSwimConfig('wan' as 'lan')).toThrow(/SwimConfig profile must be one of 'lan', 'local', got "wan"/)
     expect(() => resolveSwimConfig({ probeIntervallMs: 5 } as Partial<SwimConfig>)).toThrow(/no field 'probeIntervallMs'/)
   })
 })

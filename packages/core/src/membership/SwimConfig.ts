@@ -1,4 +1,5 @@
-import { WIRE_LIMITS } from '../wire/messages.js'
+import { MAX_UPDATES } from './SwimMessage.js'
+import { integerAtLeast, integerIn, invalid, numberAtLeast, numberOver, oneOf } from '../util/validate.js'
 
 /**
  * Timing and fan-out of the SWIM membership protocol (with Lifeguard's
@@ -75,7 +76,7 @@ export interface SwimConfig {
   readonly pushPullIntervalMs: number
   /**
    * Most updates piggybacked on one ping, ack or ping-req, integer in
-   * 1..WIRE_LIMITS.maxUpdates (member updates first, then breaker records).
+   * 1..MAX_UPDATES, 256 (member updates first, then the delegates' items, e.g. breaker records).
    * Higher: faster dissemination under many changes, larger messages.
    */
   readonly maxPiggyback: number
@@ -205,68 +206,42 @@ export function resolveSwimConfig(input: SwimConfigInput = 'lan'): SwimConfig {
 }
 
 function profileOf(name: string): SwimConfig {
-  if (name !== 'lan' && name !== 'local') {
-    throw new RangeError(`SwimConfig profile must be 'lan' or 'local', got '${name}'`)
-  }
-  return profiles[name]
+  return profiles[oneOf('SwimConfig profile', name, ['lan', 'local'])]
 }
 
 /** Check every field of a complete config; returns a frozen copy or throws a `RangeError`. */
 export function validateSwimConfig(config: SwimConfig): SwimConfig {
   const c = config
-  positive('probeIntervalMs', c.probeIntervalMs)
-  positive('probeTimeoutMs', c.probeTimeoutMs)
+  const f = (field: keyof SwimConfig): string => `SwimConfig.${field}`
+  numberOver(f('probeIntervalMs'), c.probeIntervalMs, 0)
+  numberOver(f('probeTimeoutMs'), c.probeTimeoutMs, 0)
   if (c.probeTimeoutMs >= c.probeIntervalMs) {
-    fail('probeTimeoutMs', c.probeTimeoutMs, `less than probeIntervalMs (${c.probeIntervalMs}), to leave time for indirect probes`)
+    throw invalid(f('probeTimeoutMs'), `less than probeIntervalMs (${c.probeIntervalMs}), to leave time for indirect probes`, c.probeTimeoutMs)
   }
-  integer('indirectChecks', c.indirectChecks, 0)
-  finite('suspicionMult', c.suspicionMult)
-  if (c.suspicionMult < 1) fail('suspicionMult', c.suspicionMult, 'a number ≥ 1')
-  finite('suspicionMinFraction', c.suspicionMinFraction)
-  if (c.suspicionMinFraction <= 0 || c.suspicionMinFraction > 1) {
-    fail('suspicionMinFraction', c.suspicionMinFraction, 'a number in (0, 1]')
+  integerAtLeast(f('indirectChecks'), c.indirectChecks, 0)
+  numberAtLeast(f('suspicionMult'), c.suspicionMult, 1)
+  numberOver(f('suspicionMinFraction'), c.suspicionMinFraction, 0, 1)
+  integerAtLeast(f('awarenessMaxMultiplier'), c.awarenessMaxMultiplier, 1)
+  integerAtLeast(f('retransmitMult'), c.retransmitMult, 1)
+  numberOver(f('pushPullIntervalMs'), c.pushPullIntervalMs, 0)
+  // at most what the decoder accepts on one message
+  integerIn(f('maxPiggyback'), c.maxPiggyback, 1, MAX_UPDATES)
+  numberOver(f('gossipIntervalMs'), c.gossipIntervalMs, 0)
+  integerAtLeast(f('gossipNodes'), c.gossipNodes, 0)
+  numberOver(f('reconnectIntervalMs'), c.reconnectIntervalMs, 0)
+  if (!(Number.isFinite(c.reconnectMaxIntervalMs) && c.reconnectMaxIntervalMs >= c.reconnectIntervalMs)) {
+    throw invalid(f('reconnectMaxIntervalMs'), `a finite number ≥ reconnectIntervalMs (${c.reconnectIntervalMs})`, c.reconnectMaxIntervalMs)
   }
-  integer('awarenessMaxMultiplier', c.awarenessMaxMultiplier, 1)
-  integer('retransmitMult', c.retransmitMult, 1)
-  positive('pushPullIntervalMs', c.pushPullIntervalMs)
-  integer('maxPiggyback', c.maxPiggyback, 1)
-  if (c.maxPiggyback > WIRE_LIMITS.maxUpdates) {
-    fail('maxPiggyback', c.maxPiggyback, `at most ${WIRE_LIMITS.maxUpdates} (the decoder's limit)`)
-  }
-  positive('gossipIntervalMs', c.gossipIntervalMs)
-  integer('gossipNodes', c.gossipNodes, 0)
-  positive('reconnectIntervalMs', c.reconnectIntervalMs)
-  finite('reconnectMaxIntervalMs', c.reconnectMaxIntervalMs)
-  if (c.reconnectMaxIntervalMs < c.reconnectIntervalMs) {
-    fail('reconnectMaxIntervalMs', c.reconnectMaxIntervalMs, `≥ reconnectIntervalMs (${c.reconnectIntervalMs})`)
-  }
-  integer('reconnectsPerInterval', c.reconnectsPerInterval, 1)
-  finite('reconnectTimeoutMs', c.reconnectTimeoutMs)
-  if (c.reconnectTimeoutMs < 0) fail('reconnectTimeoutMs', c.reconnectTimeoutMs, 'a number ≥ 0')
-  finite('deadMemberRetentionMs', c.deadMemberRetentionMs)
-  if (c.deadMemberRetentionMs < c.reconnectTimeoutMs) {
-    fail('deadMemberRetentionMs', c.deadMemberRetentionMs, `≥ reconnectTimeoutMs (${c.reconnectTimeoutMs}): only a listed member can be retried`)
+  integerAtLeast(f('reconnectsPerInterval'), c.reconnectsPerInterval, 1)
+  numberAtLeast(f('reconnectTimeoutMs'), c.reconnectTimeoutMs, 0)
+  if (!(Number.isFinite(c.deadMemberRetentionMs) && c.deadMemberRetentionMs >= c.reconnectTimeoutMs)) {
+    throw invalid(
+      f('deadMemberRetentionMs'),
+      `a finite number ≥ reconnectTimeoutMs (${c.reconnectTimeoutMs}): only a listed member can be retried`,
+      c.deadMemberRetentionMs,
+    )
   }
   const copy: Record<string, number> = {}
   for (const key of FIELDS) copy[key] = c[key]
   return Object.freeze(copy as unknown as SwimConfig)
-}
-
-function fail(field: string, value: unknown, expected: string): never {
-  throw new RangeError(`SwimConfig.${field} must be ${expected}, got ${String(value)}`)
-}
-
-function finite(field: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, value, 'a finite number')
-}
-
-function positive(field: string, value: unknown): void {
-  finite(field, value)
-  if (value <= 0) fail(field, value, 'a number > 0')
-}
-
-function integer(field: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    fail(field, value, `an integer ≥ ${min}`)
-  }
 }

@@ -1,67 +1,41 @@
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
-import type { Member, MemberStatus } from './Member.js'
+import { EventEmitter } from '../util/Event.js'
+import type { Disposer } from '../util/Event.js'
+import type { Member } from './Member.js'
+import type { MemberStatus } from '../types.js'
 
 export type MemberChangeListener = (member: Member, previous: MemberStatus | null) => void
-export type RecordListener = (record: BreakerRecord, from: NodeId) => void
+
+type MemberChange = readonly [member: Member, previous: MemberStatus | null]
 
 /**
- * The listeners of a `Swim` and the events waiting for them. Events are
- * collected while a call changes state and delivered by `flush` once the
- * change is complete, so a listener never sees a half-applied message.
+ * The member-change events of a `Swim`. They are collected while a call
+ * changes state and delivered by `flush` once the change is complete, so a
+ * listener never sees a half-applied message. Every listener runs; the first
+ * error one throws is rethrown by `flush` afterwards.
  */
 export class SwimEvents {
-  private readonly memberListeners = new Set<MemberChangeListener>()
-  private readonly recordListeners = new Set<RecordListener>()
-  private members: Array<[Member, MemberStatus | null]> = []
-  private records: Array<[BreakerRecord, NodeId]> = []
+  private failure: { error: unknown } | null = null
+  private readonly changes = new EventEmitter<MemberChange>((error) => {
+    this.failure ??= { error }
+  })
+  private pending: MemberChange[] = []
 
-  onMemberChange(listener: MemberChangeListener): () => void {
-    this.memberListeners.add(listener)
-    return () => this.memberListeners.delete(listener)
-  }
-
-  onRecord(listener: RecordListener): () => void {
-    this.recordListeners.add(listener)
-    return () => this.recordListeners.delete(listener)
+  onMemberChange(listener: MemberChangeListener): Disposer {
+    return this.changes.add(([member, previous]) => listener(member, previous))
   }
 
   memberChanged(member: Member, previous: MemberStatus | null): void {
-    this.members.push([member, previous])
+    this.pending.push([member, previous])
   }
 
-  recordArrived(record: BreakerRecord, from: NodeId): void {
-    this.records.push([record, from])
-  }
-
-  /**
-   * Deliver the pending events, members first. Every listener runs; the first
-   * error one throws is rethrown afterwards.
-   */
+  /** Deliver the pending events in order; rethrow the first listener error once all ran. */
   flush(): void {
-    if (this.members.length === 0 && this.records.length === 0) return
-    const members = this.members
-    const records = this.records
-    this.members = []
-    this.records = []
-    let failure: { error: unknown } | null = null
-    for (const [member, previous] of members) {
-      for (const listener of [...this.memberListeners]) {
-        try {
-          listener(member, previous)
-        } catch (error) {
-          failure ??= { error }
-        }
-      }
-    }
-    for (const [record, from] of records) {
-      for (const listener of [...this.recordListeners]) {
-        try {
-          listener(record, from)
-        } catch (error) {
-          failure ??= { error }
-        }
-      }
-    }
+    if (this.pending.length === 0) return
+    const pending = this.pending
+    this.pending = []
+    for (const change of pending) this.changes.emit(change)
+    const failure = this.failure
+    this.failure = null
     if (failure !== null) throw failure.error
   }
 }

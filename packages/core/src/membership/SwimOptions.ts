@@ -1,7 +1,8 @@
 import type { LeapLimits } from '../clock/LeapBudget.js'
-import type { NodeId } from '../table/BreakerRecord.js'
-import type { SwimMessage } from '../wire/messages.js'
+import type { PiggybackMeasureFactory } from './Dissemination.js'
 import type { SwimConfig } from './SwimConfig.js'
+import type { SwimMessage } from './SwimMessage.js'
+import type { NodeId } from '../types.js'
 
 /** A message `Swim` wants sent; the runtime delivers it (best effort, loss is fine). */
 export interface Outgoing {
@@ -31,4 +32,10 @@ export interface SwimOptions {
   readonly incarnationLimits?: LeapLimits
   /** Called for each refused member update, with the reason (`bad-member-id`, `member-cap`, `incarnation-leap`). */
   readonly onDrop?: (reason: string) => void
+  /**
+   * How many bytes the updates of one message take once encoded, to keep them
+   * within `PIGGYBACK_BYTES` (the fleet node passes the wire layer's
+   * `piggybackMeasure`). Default: no byte limit, only `maxPiggyback`.
+   */
+  readonly measure?: PiggybackMeasureFactory
 }

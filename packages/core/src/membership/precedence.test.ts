@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { MemberStatus } from './Member.js'
 import { supersedes } from './precedence.js'
 import type { MemberVersion } from './precedence.js'
+import type { MemberStatus } from '../types.js'
 
 const v = (status: MemberStatus, incarnation: number): MemberVersion => ({ status, incarnation })
 

@@ -1,4 +1,4 @@
-import type { MemberStatus } from './Member.js'
+import type { MemberStatus } from '../types.js'
 
 /** The part of a member that decides which of two views of it wins. */
 export interface MemberVersion {

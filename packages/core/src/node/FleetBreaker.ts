@@ -1,6 +1,6 @@
 import type { CircuitBreaker } from '../breaker/CircuitBreaker.js'
-import type { BreakerState, Override } from '../table/BreakerRecord.js'
 import type { Clock } from '../clock/Clock.js'
+import type { BreakerState, Override } from '../types.js'
 
 /** Per-breaker counters, for metrics. */
 export interface BreakerCounters {

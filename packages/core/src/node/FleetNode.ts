@@ -1,38 +1,30 @@
 import type { Clock } from '../clock/Clock.js'
-import { GoneMembers } from '../clock/VClockPruner.js'
-import { CircuitBreaker } from '../breaker/CircuitBreaker.js'
 import type { BreakerOptions } from '../breaker/BreakerOptions.js'
-import type { Transition } from '../breaker/CircuitBreaker.js'
 import { BreakerTable } from '../table/BreakerTable.js'
-import { assertBreakerName } from '../table/assertBreakerName.js'
-import type { BreakerRecord, NodeId, RecordPayload } from '../table/BreakerRecord.js'
-import { MAX_OPEN_COUNT, MAX_REASON_LENGTH } from '../table/BreakerRecord.js'
-import { isLive } from '../membership/memberTable.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
 import { Swim } from '../membership/Swim.js'
 import type { Outgoing } from '../membership/Swim.js'
-import type { SwimConfig } from '../membership/SwimConfig.js'
-import type { Member, MemberStatus } from '../membership/Member.js'
+import type { Member } from '../membership/Member.js'
+import { EventEmitter } from '../util/Event.js'
+import type { Disposer } from '../util/Event.js'
 import { encodeMessage, decodeMessage } from '../wire/codec.js'
 import { WireError } from '../wire/WireError.js'
-import type { DeltaMessage, WireMessage } from '../wire/messages.js'
-import { paginate } from '../wire/wireSize.js'
-import { FleetBreaker } from './FleetBreaker.js'
+import type { DecodeStats } from '../wire/readMessage.js'
+import type { OutgoingMessage, WireMessage } from '../wire/messages.js'
+import { piggybackMeasure } from '../wire/MessageSize.js'
+import type { FleetBreaker } from './FleetBreaker.js'
+import { channelAccepts } from './channelAccepts.js'
 import { FleetSync } from './FleetSync.js'
+import { Housekeeping } from './Housekeeping.js'
+import { LocalBreakers } from './LocalBreakers.js'
 import { ProbeClaims } from './ProbeClaims.js'
-import type { BreakerEntry } from './ProbeClaims.js'
+import { RecordDelegate } from './RecordDelegate.js'
 import { resolveFleetOptions } from './FleetOptions.js'
-import type { FleetOptions, ResolvedFleetOptions } from './FleetOptions.js'
-import { RecordLifetime } from './recordLifetime.js'
-import type { BreakerChange, Channel, FleetCounters, FleetNodeInit, FleetTransport } from './FleetTypes.js'
+import type { ResolvedFleetOptions } from './FleetOptions.js'
+import type { BreakerChange, FleetCounters, FleetNodeInit, FleetTransport } from './FleetTypes.js'
+import type { Channel, DirectChannel, MemberStatus, NodeId } from '../types.js'
 
-export type { Channel, FleetTransport, BreakerChange, FleetNodeInit, FleetCounters } from './FleetTypes.js'
-
-type Listener<T extends unknown[]> = (...args: T) => void
-
-function addListener<T extends unknown[]>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
-  set.add(listener)
-  return () => set.delete(listener)
-}
+type MemberChange = readonly [member: Member, previous: MemberStatus | null]
 
 /**
  * One member of the fleet, with no I/O of its own: SWIM membership, the
@@ -41,6 +33,13 @@ function addListener<T extends unknown[]>(set: Set<Listener<T>>, listener: Liste
  * `onPending` fires, and `receive()` for every message; it sends what the
  * node hands to its `FleetTransport`. The same class runs in the libp2p mesh
  * and, in fake time, on `MemoryNetwork`.
+ *
+ * The parts: `Swim` (membership) carries the breaker records through the
+ * `RecordDelegate` (piggyback, gossip deltas, merging, the record half of
+ * push-pull); `FleetSync` runs push-pull; `LocalBreakers` turns local
+ * transitions into record writes and merged records into local state;
+ * `ProbeClaims` decides who may probe a half-open breaker; `Housekeeping`
+ * prunes vector clocks and collects unused records.
  */
 export class FleetNode {
   readonly id: NodeId
@@ -58,113 +57,148 @@ export class FleetNode {
     recordsCollected: 0,
     listenerErrors: 0,
   }
-  /** Wall-clock age (ms) of the most recently merged remote version when it arrived; display only. */
-  lastPropagationAgeMs: number | null = null
 
   private readonly clock: Clock
-  private readonly wallClock: () => number
   private readonly transport: FleetTransport
-  private readonly random: () => number
-  private readonly swimConfig: SwimConfig
-  private readonly entries = new Map<string, BreakerEntry>()
-  private readonly pending = new Map<string, BreakerRecord>()
-  private readonly gone = new GoneMembers()
-  private readonly changeListeners = new Set<Listener<[BreakerChange]>>()
-  private readonly memberListeners = new Set<Listener<[Member, MemberStatus | null]>>()
-  private readonly syncListeners = new Set<Listener<[NodeId]>>()
-  private readonly pendingListeners = new Set<Listener<[]>>()
-  private readonly localOnlyListeners = new Set<Listener<[string]>>()
+  private readonly countError = (): void => {
+    this.counters.listenerErrors++
+  }
+  private readonly changed = new EventEmitter<BreakerChange>(this.countError)
+  private readonly memberChanged = new EventEmitter<MemberChange>(this.countError)
+  private readonly syncedWith = new EventEmitter<NodeId>(this.countError)
+  private readonly pending = new EventEmitter<void>(this.countError)
+  private readonly wentLocalOnly = new EventEmitter<string>(this.countError)
+  private readonly records: RecordDelegate
+  private readonly breakers: LocalBreakers
   private readonly sync: FleetSync
-  private readonly lifetime: RecordLifetime
   private readonly claims: ProbeClaims
-  private nextPushPullAt: number
-  private nextPruneAt: number
-  private nextCollectAt: number
+  private readonly housekeeping: Housekeeping
+  private readonly decodeStats: DecodeStats = { skippedSections: 0 }
   private stopped = false
 
   constructor(init: FleetNodeInit) {
     this.id = init.self.id
     this.name = init.self.name
     this.clock = init.clock
-    this.wallClock = init.wallClock
     this.transport = init.transport
-    this.random = init.random ?? Math.random
-    this.swimConfig = init.swim
+    const random = init.random ?? Math.random
     this.options = resolveFleetOptions(init.options ?? {}, init.swim)
     const now = this.clock.now()
     const limits = { maxLeap: this.options.maxClockLeap, leapPerSecond: this.options.clockLeapPerSecond }
-    this.lifetime = new RecordLifetime(this.options.recordTtlMs, {
-      learnedAt: (name) => this.entries.get(name)?.learnedAt,
-      lastUsedAt: (name) => this.entries.get(name)?.breaker?.lastUsedAt,
-      isPending: (name) => this.pending.has(name),
-    })
     this.table = new BreakerTable({
       self: this.id,
       maxRecords: this.options.maxRecords,
       clockLimits: limits,
-      canEvict: (record) => this.lifetime.canEvict(record, this.clock.now()),
-      onDrop: (record) => this.recordDropped(record),
+      canEvict: (record) => this.housekeeping.canEvict(record, this.clock.now()),
+      onDrop: (record) => this.breakers.forget(record.name),
     })
     this.swim = new Swim({
       self: init.self,
       config: init.swim,
       now,
-      random: this.random,
+      random,
       maxMembers: this.options.maxMembers,
       isValidNodeId: init.isValidNodeId,
       incarnationLimits: limits,
       onDrop: (reason) => this.drop(reason),
+      measure: piggybackMeasure,
     })
-    this.claims = new ProbeClaims(this.id, this.table, this.swim, this.options.claimTimeoutMs)
-    this.sync = new FleetSync({
+    this.records = new RecordDelegate({
       id: this.id,
       table: this.table,
-      swim: this.swim,
+      retransmitMult: init.swim.retransmitMult,
       maxRecordsPerDelta: this.options.maxRecordsPerDelta,
-      send: (to, message, addrs) => this.send(to, 'sync', message, addrs),
-      merge: (record) => this.mergeRemote(record),
+      clusterSize: () => this.swim.liveCount,
+      now: () => this.clock.now(),
+      wallClock: init.wallClock,
+      follow: (record, at) => this.breakers.follow(record, at),
+      changed: (change) => this.changed.emit(change),
+      pending: () => this.pending.emit(),
+      publish: (message) => {
+        const bytes = this.encode(message)
+        this.transport.publish(bytes)
+      },
       drop: (reason, count) => this.drop(reason, count),
-      addrsOf: (id) => this.addrsOf(id),
-      random: this.random,
     })
-    // Stagger the first push-pull so a fleet started together does not sync in lockstep.
-    this.nextPushPullAt = now + init.swim.pushPullIntervalMs * (0.5 + this.random() / 2)
-    this.nextPruneAt = now + Math.min(60_000, this.options.vclockTtlMs)
-    this.nextCollectAt = now + this.lifetime.sweepEveryMs
-    this.swim.onRecord((record) => this.mergeRemote(record))
-    this.swim.onMemberChange((member, previous) => this.memberChanged(member, previous))
+    this.swim.register(this.records)
+    this.claims = new ProbeClaims(this.id, this.table, this.swim, this.options.claimTimeoutMs)
+    this.breakers = new LocalBreakers({
+      id: this.id,
+      name: this.name,
+      table: this.table,
+      clock: this.clock,
+      wallClock: init.wallClock,
+      claims: this.claims,
+      share: (record) => this.records.share(record),
+      changed: (change) => this.changed.emit(change),
+      localOnly: (name) => this.wentLocalOnly.emit(name),
+      countLocalOnlyWrite: () => this.counters.localOnlyWrites++,
+    })
+    this.sync = new FleetSync(
+      {
+        id: this.id,
+        swim: this.swim,
+        state: this.records,
+        maxRecordsPerDelta: this.options.maxRecordsPerDelta,
+        pushPullIntervalMs: init.swim.pushPullIntervalMs,
+        send: (to, message, addrs) => this.send(to, 'sync', message, addrs),
+        drop: (reason, count) => this.drop(reason, count),
+        addrsOf: (id) => this.addrsOf(id),
+        random,
+      },
+      now,
+    )
+    this.housekeeping = new Housekeeping(now, this.options, {
+      table: this.table,
+      swim: this.swim,
+      entries: this.breakers.entries,
+      isUnsent: (name) => this.records.isUnsent(name),
+      collected: () => this.counters.recordsCollected++,
+    })
+    this.swim.onMemberChange((member, previous) => {
+      this.claims.membersChanged()
+      this.housekeeping.memberChanged(member, this.clock.now())
+      this.memberChanged.emit([member, previous])
+    })
   }
 
   // ---- events -------------------------------------------------------------
 
   /** A breaker's version changed here. */
-  onBreakerChange(listener: (change: BreakerChange) => void): () => void {
-    return addListener(this.changeListeners, listener)
+  onBreakerChange(listener: (change: BreakerChange) => void): Disposer {
+    return this.changed.add(listener)
   }
 
   /** A member's status changed in this node's view. */
-  onMemberChange(listener: (member: Member, previous: MemberStatus | null) => void): () => void {
-    return addListener(this.memberListeners, listener)
+  onMemberChange(listener: (member: Member, previous: MemberStatus | null) => void): Disposer {
+    return this.memberChanged.add(([member, previous]) => listener(member, previous))
   }
 
   /** A push-pull with `peer` completed: every part answered (the first one means this node has joined). */
-  onSynced(listener: (peer: NodeId) => void): () => void {
-    return addListener(this.syncListeners, listener)
+  onSynced(listener: (peer: NodeId) => void): Disposer {
+    return this.syncedWith.add(listener)
   }
 
   /** Breaker `name` just became local-only (its transition could not be shared: table full). Fired once per change. */
-  onLocalOnly(listener: (name: string) => void): () => void {
-    return addListener(this.localOnlyListeners, listener)
+  onLocalOnly(listener: (name: string) => void): Disposer {
+    return this.wentLocalOnly.add(listener)
   }
 
   /** Records wait to be gossiped: call `flush()` soon (same tick is fine; it coalesces). */
-  onPending(listener: () => void): () => void {
-    return addListener(this.pendingListeners, listener)
+  onPending(listener: () => void): Disposer {
+    return this.pending.add(listener)
+  }
+
+  // A listener that throws is counted (`counters.listenerErrors`) and stops neither the others nor the node.
+
+  /** Wall-clock age (ms) of the most recently merged remote version when it arrived; display only. */
+  get lastPropagationAgeMs(): number | null {
+    return this.records.lastPropagationAgeMs
   }
 
   /** Gone members whose vector-clock entries are still kept (forgotten once pruned, after `vclockTtlMs`). */
   get goneTracked(): number {
-    return this.gone.size
+    return this.housekeeping.goneTracked
   }
 
   /** True once a push-pull completed. */
@@ -174,9 +208,7 @@ export class FleetNode {
 
   /** The local handles that are local-only now (see `FleetBreaker.localOnly`): not in the table, or not up to date there. */
   localOnlyBreakers(): FleetBreaker[] {
-    const out: FleetBreaker[] = []
-    for (const entry of this.entries.values()) if (entry.breaker?.localOnly) out.push(entry.breaker)
-    return out
+    return this.breakers.localOnly()
   }
 
   // ---- breakers -----------------------------------------------------------
@@ -188,24 +220,12 @@ export class FleetNode {
    * letters, digits and `. _ - : / @`, `RangeError` for bad options.
    */
   breaker(name: string, options?: BreakerOptions): FleetBreaker {
-    assertBreakerName(name)
-    const existing = this.entries.get(name)?.breaker
-    if (existing) return existing
-    const entry = this.entry(name)
-    const local = new CircuitBreaker(options, {
-      claimProbe: (now) => this.claims.mayClaim(name, this.entry(name), now),
-      onTransition: (t) => this.localTransition(name, t),
-    })
-    const handle = new FleetBreaker(name, local, this.clock)
-    entry.breaker = handle
-    const record = this.table.get(name)
-    if (record) this.applyToLocal(record, entry, this.clock.now())
-    return handle
+    return this.breakers.breaker(name, options)
   }
 
   /** The handle if `breaker(name)` was called on this node. */
   existingBreaker(name: string): FleetBreaker | undefined {
-    return this.entries.get(name)?.breaker
+    return this.breakers.existing(name)
   }
 
   /**
@@ -214,147 +234,22 @@ export class FleetNode {
    * this node does not use makes room; with none, throws `TableFullError`.
    */
   forceOpen(name: string, reason = 'forced open by operator'): BreakerRecord {
-    return this.writeOverride(name, 'forced-open', reason)
+    return this.breakers.writeOverride(name, 'forced-open', reason)
   }
 
   /** Operator override: close `name` on every node until `reset`. */
   forceClose(name: string, reason = 'forced closed by operator'): BreakerRecord {
-    return this.writeOverride(name, 'forced-closed', reason)
+    return this.breakers.writeOverride(name, 'forced-closed', reason)
   }
 
   /** Clear an override; the breaker starts closed with fresh windows. */
   reset(name: string, reason = 'reset by operator'): BreakerRecord {
-    assertBreakerName(name)
-    const current = this.table.get(name)
-    return this.writeLocal(name, {
-      state: 'closed',
-      override: null,
-      cooldownMs: current?.cooldownMs ?? 0,
-      openCount: 0,
-      prober: null,
-      reason: this.reasonText(reason),
-    })
+    return this.breakers.reset(name, reason)
   }
 
-  private writeOverride(name: string, override: 'forced-open' | 'forced-closed', reason: string): BreakerRecord {
-    assertBreakerName(name)
-    const current = this.table.get(name)
-    return this.writeLocal(name, {
-      state: override === 'forced-open' ? 'open' : 'closed',
-      override,
-      cooldownMs: current?.cooldownMs ?? 0,
-      openCount: current?.openCount ?? 0,
-      prober: null,
-      reason: this.reasonText(reason),
-    })
-  }
-
-  private reasonText(reason: string): string {
-    const text = `${reason} on ${this.name}`
-    return text.length > MAX_REASON_LENGTH ? text.slice(0, MAX_REASON_LENGTH) : text
-  }
-
-  private entry(name: string): BreakerEntry {
-    let entry = this.entries.get(name)
-    if (!entry) {
-      entry = { learnedAt: this.clock.now(), breaker: undefined, rankVersion: -1, ranked: [] }
-      this.entries.set(name, entry)
-    }
-    return entry
-  }
-
-  /**
-   * The local breaker moved (trip, probe claim, probe result): publish it as
-   * a new version. Runs inside `tryAcquire`/`record`, so it never throws: a
-   * version that cannot be written (the table full of overrides and breakers
-   * in use) leaves the breaker local-only, counted and announced once.
-   */
-  private localTransition(name: string, t: Transition): void {
-    const entry = this.entry(name)
-    const handle = entry.breaker
-    if (handle) handle.counters.transitions++
-    const current = this.table.get(name)
-    try {
-      this.writeLocal(
-        name,
-        {
-          state: t.to,
-          override: current?.override ?? null,
-          cooldownMs: t.cooldownMs,
-          openCount: Math.min(t.openCount, MAX_OPEN_COUNT),
-          prober: t.to === 'half-open' ? this.id : null,
-          reason: this.reasonText(t.reason),
-        },
-        false,
-      )
-      handle?.setShared(true)
-    } catch {
-      this.counters.localOnlyWrites++
-      if (handle && !handle.localOnly) {
-        handle.setShared(false)
-        this.emit(this.localOnlyListeners, name)
-      }
-    }
-  }
-
-  private writeLocal(name: string, payload: RecordPayload, applyLocal = true): BreakerRecord {
-    const previous = this.table.get(name)
-    const now = this.clock.now()
-    const record = this.table.write(name, payload, this.wallClock(), now)
-    const entry = this.entry(name)
-    entry.learnedAt = now
-    if (applyLocal) this.applyToLocal(record, entry, now)
-    this.disseminate(record)
-    this.emitChange({ name, record, previous, local: true, concurrent: false })
-    return record
-  }
-
-  /** Make the local breaker follow a merged record. */
-  private applyToLocal(record: BreakerRecord, entry: BreakerEntry, now: number): void {
-    const local = entry.breaker?.local
-    if (!local) return
-    local.apply(
-      {
-        state: record.state,
-        override: record.override,
-        cooldownMs: record.cooldownMs,
-        openCount: record.openCount,
-        probing: record.state === 'half-open' && record.prober === this.id,
-      },
-      now,
-    )
-  }
-
-  // ---- merging and dissemination ------------------------------------------
-
-  private mergeRemote(incoming: BreakerRecord): void {
-    const now = this.clock.now()
-    const result = this.table.merge(incoming, now)
-    if (result.rejected) {
-      if (result.rejected !== 'collected') this.drop(result.rejected)
-      return
-    }
-    if (!result.changed) return
-    const record = result.record
-    const previous = result.previous
-    const versionChanged = !previous || previous.lamport !== record.lamport || previous.origin !== record.origin
-    // Re-disseminate by piggyback (a second path beside gossipsub; bounded by the retransmit limit).
-    this.swim.enqueueRecord(record)
-    if (!versionChanged) return
-    const entry = this.entry(record.name)
-    entry.learnedAt = now
-    this.applyToLocal(record, entry, now)
-    if (record.origin !== this.id) {
-      this.lastPropagationAgeMs = Math.max(0, this.wallClock() - record.wallTime)
-    }
-    this.emitChange({ name: record.name, record, previous, local: false, concurrent: result.concurrent })
-  }
-
-  private disseminate(record: BreakerRecord): void {
-    this.swim.enqueueRecord(record)
-    const wasEmpty = this.pending.size === 0
-    this.pending.set(record.name, record)
-    if (wasEmpty) for (const listener of this.pendingListeners) listener()
+  /** Local window counts of a breaker, if it is used on this node. */
+  localTotals(name: string): { calls: number; failures: number; slow: number } {
+    return this.breakers.totals(name)
   }
 
   /**
@@ -362,67 +257,7 @@ export class FleetNode {
    * burst, split past `maxRecordsPerDelta` records or `maxMessageBytes`.
    */
   flush(): void {
-    if (this.pending.size === 0 || this.stopped) return
-    const records = [...this.pending.values()]
-    this.pending.clear()
-    for (const page of paginate(records, (size, r) => size.addRecord(r), this.options.maxRecordsPerDelta)) {
-      const message: DeltaMessage = { v: 1, type: 'delta', from: this.id, records: page }
-      const bytes = encodeMessage(message)
-      this.countOut(bytes)
-      this.transport.publish(bytes)
-    }
-  }
-
-  /** Tell the change listeners; one that throws is counted and does not stop the others (or the breaker call). */
-  private emitChange(change: BreakerChange): void {
-    this.emit(this.changeListeners, change)
-  }
-
-  private emit<T extends unknown[]>(listeners: Set<Listener<T>>, ...args: T): void {
-    for (const listener of listeners) {
-      try {
-        listener(...args)
-      } catch {
-        this.counters.listenerErrors++
-      }
-    }
-  }
-
-  // ---- record lifetime ---------------------------------------------------------
-
-  /** The table dropped a record (collected or evicted): forget what only served it. */
-  private recordDropped(record: BreakerRecord): void {
-    const entry = this.entries.get(record.name)
-    if (entry && !entry.breaker) this.entries.delete(record.name)
-  }
-
-  /** Collect the records unused here for the record TTL (see `RecordLifetime`), and expire old tombstones. */
-  private collect(now: number): void {
-    for (const name of this.lifetime.sweep(this.table.records(), now)) {
-      this.table.remove(name, now)
-      this.counters.recordsCollected++
-    }
-    this.table.expireTombstones(now, this.lifetime.ttlMs)
-  }
-
-  // ---- membership -----------------------------------------------------------
-
-  private memberChanged(member: Member, previous: MemberStatus | null): void {
-    this.claims.membersChanged()
-    const now = this.clock.now()
-    if (member.status === 'dead' || member.status === 'left') this.gone.markGone(member.id, now)
-    else this.gone.markBack(member.id)
-    for (const listener of this.memberListeners) listener(member, previous)
-  }
-
-  /** A transport connection to `peer` came up (discovery, seed, inbound): push-pull with it. */
-  peerConnected(peer: NodeId, addrs: readonly string[] = []): void {
-    if (this.stopped || peer === this.id) return
-    this.sync.request(peer, addrs.length > 0 ? addrs : this.addrsOf(peer), this.clock.now())
-  }
-
-  private addrsOf(id: NodeId): readonly string[] {
-    return this.swim.member(id)?.addrs ?? []
+    if (!this.stopped) this.records.flush()
   }
 
   // ---- time -----------------------------------------------------------------
@@ -432,47 +267,16 @@ export class FleetNode {
     if (this.stopped) return
     const now = this.clock.now()
     this.sendSwim(this.swim.tick(now))
-    this.claims.releaseStale(this.entries, now)
-    if (now >= this.nextPushPullAt) {
-      this.nextPushPullAt = now + this.swimConfig.pushPullIntervalMs
-      const peer = this.randomAlivePeer()
-      if (peer) this.sync.request(peer, this.addrsOf(peer), now)
-    }
-    for (const member of this.swim.reconnectDue(now)) this.sync.request(member.id, member.addrs, now)
-    this.sync.expire(now)
-    if (now >= this.nextPruneAt) {
-      this.nextPruneAt = now + Math.min(60_000, this.options.vclockTtlMs)
-      this.pruneVClocks(now)
-    }
-    if (now >= this.nextCollectAt) {
-      this.nextCollectAt = now + this.lifetime.sweepEveryMs
-      this.collect(now)
-    }
+    this.claims.releaseStale(this.breakers.entries, now)
+    this.sync.tick(now)
+    this.housekeeping.tick(now)
     this.flush()
   }
 
-  /**
-   * Drop vector-clock entries of ids that are no longer worth tracking: gone
-   * (dead or left) for `vclockTtlMs`, or not members at all. The gone ids
-   * pruned are then forgotten, so neither the records nor `GoneMembers` grow
-   * with churn.
-   */
-  private pruneVClocks(now: number): void {
-    const ttl = this.options.vclockTtlMs
-    const expired = this.gone.expired(now, ttl)
-    this.table.pruneVClocks((id) => {
-      if (expired.has(id)) return false
-      if (this.gone.has(id)) return true
-      const status = this.swim.member(id)?.status
-      return status !== undefined && isLive(status)
-    })
-    this.gone.forget(now, ttl)
-  }
-
-  private randomAlivePeer(): NodeId | undefined {
-    const peers = this.swim.aliveIds().filter((id) => id !== this.id)
-    if (peers.length === 0) return undefined
-    return peers[Math.floor(this.random() * peers.length)]
+  /** A transport connection to `peer` came up (discovery, seed, inbound): push-pull with it. */
+  peerConnected(peer: NodeId, addrs: readonly string[] = []): void {
+    if (this.stopped || peer === this.id) return
+    this.sync.request(peer, addrs.length > 0 ? addrs : this.addrsOf(peer), this.clock.now())
   }
 
   // ---- messages ---------------------------------------------------------------
@@ -484,17 +288,20 @@ export class FleetNode {
    * or it is dropped as `sender-mismatch`, so no member can speak for another
    * in SWIM or sync; it alone confirms a member (see `Swim.heardFrom`), and
    * sync answers go to it. Gossip arrives from whichever neighbour forwarded
-   * it; records inside name their writer (`origin`).
+   * it; records inside name their writer (`origin`). Sections of a kind this
+   * build does not know (a newer peer's) are skipped and counted as
+   * `unknown-section`; the rest of the message is used.
    */
   receive(from: NodeId, channel: Channel, bytes: Uint8Array): void {
     if (this.stopped) return
     this.counters.messagesIn++
     this.counters.bytesIn += bytes.byteLength
-    const message = decodeMessage(bytes)
+    const message = decodeMessage(bytes, this.decodeStats)
     if (message instanceof WireError) {
       this.drop(message.code)
       return
     }
+    if (this.decodeStats.skippedSections > 0) this.drop('unknown-section', this.decodeStats.skippedSections)
     if (!channelAccepts(channel, message)) {
       this.drop('wrong-channel')
       return
@@ -511,36 +318,47 @@ export class FleetNode {
     switch (message.type) {
       case 'ping':
       case 'ack':
-      case 'ping-req':
-        this.sendSwim(this.swim.receive(message, now, sender))
+      case 'ping-req': {
+        let out: Outgoing[]
+        try {
+          out = this.swim.receive(message, now, sender)
+        } finally {
+          this.records.settle() // the piggybacked records, once the message's member changes are in
+        }
+        this.sendSwim(out)
         break
+      }
       case 'delta':
         this.swim.heardFrom(sender, now)
-        for (const record of message.records) this.mergeRemote(record)
+        for (const record of message.records) this.records.merge(record)
         break
       case 'sync-req':
         this.sync.answer(message, sender, now)
         break
       case 'sync-res':
-        if (this.sync.receiveAnswer(message, sender, now)) this.emit(this.syncListeners, sender)
+        if (this.sync.receiveAnswer(message, sender, now)) this.syncedWith.emit(sender)
         break
     }
+  }
+
+  private addrsOf(id: NodeId): readonly string[] {
+    return this.swim.member(id)?.addrs ?? []
   }
 
   private sendSwim(out: readonly Outgoing[]): void {
     for (const o of out) this.send(o.to, 'swim', o.message, this.addrsOf(o.to))
   }
 
-  private send(to: NodeId, channel: 'swim' | 'sync', message: WireMessage, addrs: readonly string[]): void {
+  private send(to: NodeId, channel: DirectChannel, message: OutgoingMessage, addrs: readonly string[]): void {
     if (to === this.id) return
-    const bytes = encodeMessage(message)
-    this.countOut(bytes)
-    this.transport.send(to, channel, bytes, addrs)
+    this.transport.send(to, channel, this.encode(message), addrs)
   }
 
-  private countOut(bytes: Uint8Array): void {
+  private encode(message: OutgoingMessage): Uint8Array {
+    const bytes = encodeMessage(message)
     this.counters.messagesOut++
     this.counters.bytesOut += bytes.byteLength
+    return bytes
   }
 
   private drop(reason: string, count = 1): void {
@@ -560,25 +378,5 @@ export class FleetNode {
   /** Stop without telling anyone (a crash, in tests). */
   halt(): void {
     this.stopped = true
-  }
-
-  /** Local window counts of a breaker, if it is used on this node. */
-  localTotals(name: string): { calls: number; failures: number; slow: number } {
-    const local = this.entries.get(name)?.breaker?.local
-    return local ? local.totals(this.clock.now()) : { calls: 0, failures: 0, slow: 0 }
-  }
-}
-
-function channelAccepts(channel: Channel, message: WireMessage): boolean {
-  switch (message.type) {
-    case 'ping':
-    case 'ack':
-    case 'ping-req':
-      return channel === 'swim'
-    case 'delta':
-      return channel === 'gossip' || channel === 'sync'
-    case 'sync-req':
-    case 'sync-res':
-      return channel === 'sync'
   }
 }

@@ -2,6 +2,7 @@ import { DEFAULT_LEAP_PER_SECOND, DEFAULT_MAX_LEAP, MAX_OBSERVED } from '../cloc
 import { DEFAULT_MAX_MEMBERS } from '../membership/Swim.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
 import { WIRE_LIMITS } from '../wire/messages.js'
+import { integerAtLeast, integerIn, numberAtLeast } from '../util/validate.js'
 
 /** Options of a `FleetNode`; see `resolveFleetOptions` for defaults. */
 export interface FleetOptions {
@@ -73,29 +74,16 @@ export const DEFAULT_RECORD_TTL_MS = 3_600_000
 /** Default `vclockTtlMs`: 1 hour. */
 export const DEFAULT_VCLOCK_TTL_MS = 3_600_000
 
-function positiveInt(field: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-    throw new RangeError(`${field} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got ${String(value)}`)
-  }
-  return value
-}
-
-function nonNegative(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${field} must be a finite number ≥ 0, got ${String(value)}`)
-  }
-  return value
-}
-
+/** Fill in defaults and validate: a `RangeError` names the field and quotes the value. */
 export function resolveFleetOptions(options: FleetOptions, swim: SwimConfig): ResolvedFleetOptions {
   return {
-    claimTimeoutMs: positiveInt('claimTimeoutMs', options.claimTimeoutMs ?? Math.max(5_000, 4 * swim.probeIntervalMs)),
-    vclockTtlMs: positiveInt('vclockTtlMs', options.vclockTtlMs ?? DEFAULT_VCLOCK_TTL_MS),
-    maxRecords: positiveInt('maxRecords', options.maxRecords ?? 10_000),
-    maxRecordsPerDelta: positiveInt('maxRecordsPerDelta', options.maxRecordsPerDelta ?? 256, WIRE_LIMITS.maxRecordsPerMessage),
-    recordTtlMs: positiveInt('recordTtlMs', options.recordTtlMs ?? DEFAULT_RECORD_TTL_MS),
-    maxMembers: positiveInt('maxMembers', options.maxMembers ?? DEFAULT_MAX_MEMBERS),
-    maxClockLeap: positiveInt('maxClockLeap', options.maxClockLeap ?? DEFAULT_MAX_LEAP, MAX_OBSERVED),
-    clockLeapPerSecond: nonNegative('clockLeapPerSecond', options.clockLeapPerSecond ?? DEFAULT_LEAP_PER_SECOND),
+    claimTimeoutMs: integerAtLeast('claimTimeoutMs', options.claimTimeoutMs, 1, Math.max(5_000, 4 * swim.probeIntervalMs)),
+    vclockTtlMs: integerAtLeast('vclockTtlMs', options.vclockTtlMs, 1, DEFAULT_VCLOCK_TTL_MS),
+    maxRecords: integerAtLeast('maxRecords', options.maxRecords, 1, 10_000),
+    maxRecordsPerDelta: integerIn('maxRecordsPerDelta', options.maxRecordsPerDelta, 1, WIRE_LIMITS.maxRecordsPerMessage, 256),
+    recordTtlMs: integerAtLeast('recordTtlMs', options.recordTtlMs, 1, DEFAULT_RECORD_TTL_MS),
+    maxMembers: integerAtLeast('maxMembers', options.maxMembers, 1, DEFAULT_MAX_MEMBERS),
+    maxClockLeap: integerIn('maxClockLeap', options.maxClockLeap, 1, MAX_OBSERVED, DEFAULT_MAX_LEAP),
+    clockLeapPerSecond: numberAtLeast('clockLeapPerSecond', options.clockLeapPerSecond, 0, DEFAULT_LEAP_PER_SECOND),
   }
 }

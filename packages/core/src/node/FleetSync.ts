@@ -1,20 +1,45 @@
 import type { Swim } from '../membership/Swim.js'
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
-import type { BreakerTable } from '../table/BreakerTable.js'
-import type { DeltaMessage, SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { DigestEntry } from '../table/digest.js'
+import type { SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
 import { WIRE_LIMITS } from '../wire/messages.js'
-import { paginate } from '../wire/wireSize.js'
+import { deltaMessages } from './deltaMessages.js'
 import { answerParts, inRange, requestParts } from './syncParts.js'
+import type { NodeId } from '../types.js'
+
+/** What a part of a push-pull answer carries for one peer's state: see `PushPullDelegate.compareState`. */
+export interface StateAnswer {
+  /** The records the peer lacks or holds older. */
+  readonly records: BreakerRecord[]
+  /** The names whose version the peer holds newer, or that we lack. */
+  readonly want: string[]
+}
+
+/**
+ * The record half of a push-pull (memberlist's `LocalState` /
+ * `MergeRemoteState`, with a digest exchange so only what differs travels).
+ * Implemented by `RecordDelegate`.
+ */
+export interface PushPullDelegate {
+  /** This node's state for a push-pull request: a digest entry per record held (and per record dropped). */
+  localState(): DigestEntry[]
+  /** A peer's state for one name range (`within`) arrived: what to answer it. */
+  compareState(state: readonly DigestEntry[], within: (name: string) => boolean): StateAnswer
+  /** Records of a push-pull answer, or sent because we wanted them, from `from`. */
+  mergeRemoteState(records: readonly BreakerRecord[], from: NodeId): void
+  /** The records a peer asked for by name (`want`). */
+  wanted(names: readonly string[]): BreakerRecord[]
+}
 
 /** What push-pull needs from its node. */
 export interface SyncHost {
   readonly id: NodeId
-  readonly table: BreakerTable
   readonly swim: Swim
+  readonly state: PushPullDelegate
   readonly maxRecordsPerDelta: number
+  /** How often a push-pull with a random live member starts, ms (`SwimConfig.pushPullIntervalMs`). */
+  readonly pushPullIntervalMs: number
   send(to: NodeId, message: WireMessage, addrs: readonly string[]): void
-  /** Merge one remote record (counting refusals). */
-  merge(record: BreakerRecord): void
   drop(reason: string, count?: number): void
   addrsOf(id: NodeId): readonly string[]
   random(): number
@@ -37,14 +62,6 @@ const SESSION_TIMEOUT_MS = 60_000
 const MAX_SESSIONS = 1024
 
 /**
- * Push-pull in parts (see `SyncRequestMessage`): the requester sends its
- * members and its digest cut into name ranges, the responder answers each part
- * on its own, and the requester counts a sync complete when every part got as
- * many answer messages as they announce. At most one session per peer; answers are merged whatever
- * their session (a record is a record), but only a complete session counts as
- * a sync (`synced`, `onSynced`).
- */
-/**
  * Sync answer messages one peer may ask of this node: a burst of
  * `ANSWER_BURST`, then `ANSWERS_PER_SECOND`. A full sync of a 10,000-breaker
  * table is about a dozen messages, and an honest peer asks once per push-pull
@@ -57,14 +74,51 @@ const ANSWERS_PER_SECOND = 4
 /** Peers whose answer budget is remembered; the oldest is forgotten past this. */
 const MAX_ANSWER_BUDGETS = 4096
 
+/**
+ * Push-pull in parts (see `SyncRequestMessage`): the requester sends its
+ * members and its digest cut into name ranges, the responder answers each part
+ * on its own, and the requester counts a sync complete when every part got as
+ * many answer messages as they announce. At most one session per peer; answers are merged whatever
+ * their session (a record is a record), but only a complete session counts as
+ * a sync (`synced`, `onSynced`). Members come from and go to `Swim`, records
+ * from and to the `PushPullDelegate`.
+ *
+ * A push-pull starts with a random live member every `pushPullIntervalMs`,
+ * with each dead member `Swim.reconnectDue` returns, and when the transport
+ * connects to a peer (`FleetNode.peerConnected`).
+ */
 export class FleetSync {
   private readonly sessions = new Map<NodeId, Session>()
   private readonly answerBudgets = new Map<NodeId, { tokens: number; at: number }>()
   private nextSession: number
+  private nextPushPullAt: number
   private completedOnce = false
 
-  constructor(private readonly host: SyncHost) {
+  constructor(
+    private readonly host: SyncHost,
+    now: number,
+  ) {
     this.nextSession = Math.floor(host.random() * 2 ** 32)
+    // Stagger the first push-pull so a fleet started together does not sync in lockstep.
+    this.nextPushPullAt = now + host.pushPullIntervalMs * (0.5 + host.random() / 2)
+  }
+
+  /** Start the push-pulls that are due (a random live member's, reconnects); forget stale sessions. */
+  tick(now: number): void {
+    const { host } = this
+    if (now >= this.nextPushPullAt) {
+      this.nextPushPullAt = now + host.pushPullIntervalMs
+      const peer = this.randomAlivePeer()
+      if (peer) this.request(peer, host.addrsOf(peer), now)
+    }
+    for (const member of host.swim.reconnectDue(now)) this.request(member.id, member.addrs, now)
+    this.expire(now)
+  }
+
+  private randomAlivePeer(): NodeId | undefined {
+    const peers = this.host.swim.aliveIds().filter((id) => id !== this.host.id)
+    if (peers.length === 0) return undefined
+    return peers[Math.floor(this.host.random() * peers.length)]
   }
 
   /** True once a push-pull completed (every part answered). */
@@ -77,7 +131,7 @@ export class FleetSync {
     const { host } = this
     const session = this.nextSession
     this.nextSession = (this.nextSession + 1) % 2 ** 32
-    const parts = requestParts(host.id, host.swim.sharedMembers(), host.table.digest())
+    const parts = requestParts(host.id, host.swim.sharedMembers(), host.state.localState())
     if (parts.length > WIRE_LIMITS.maxSyncParts) {
       host.drop('unsendable')
       return
@@ -108,12 +162,8 @@ export class FleetSync {
   answer(message: SyncRequestMessage, sender: NodeId, now: number): void {
     const { host } = this
     host.swim.mergeMembers(message.members, now, sender)
-    const { entries, refused } = host.table.reachable(message.digest)
-    if (refused > 0) host.drop('clock-leap', refused)
     const { after, through } = message
-    const within = (name: string): boolean => inRange(name, after, through)
-    const records = host.table.newerThan(entries, within)
-    const want = host.table.wants(entries.filter((e) => within(e[0])))
+    const { records, want } = host.state.compareState(message.digest, (name) => inRange(name, after, through))
     const members = message.part === 0 ? host.swim.sharedMembers() : []
     const parts = answerParts(host.id, members, records, want)
     if (parts.length > WIRE_LIMITS.maxSyncParts) {
@@ -164,7 +214,7 @@ export class FleetSync {
   receiveAnswer(message: SyncResponseMessage, sender: NodeId, now: number): boolean {
     const { host } = this
     host.swim.mergeMembers(message.members, now, sender)
-    for (const record of message.records) host.merge(record)
+    host.state.mergeRemoteState(message.records, sender)
     if (message.want.length > 0) this.sendWanted(sender, message.want)
     const session = this.sessions.get(sender)
     if (session === undefined || session.session !== message.session || message.part >= session.parts) return false
@@ -178,7 +228,7 @@ export class FleetSync {
   }
 
   /** Forget sessions that never completed (lost answers, a peer that went away). */
-  expire(now: number): void {
+  private expire(now: number): void {
     for (const [peer, session] of this.sessions) {
       if (now - session.startedAt < SESSION_TIMEOUT_MS) break // start order
       this.sessions.delete(peer)
@@ -188,14 +238,6 @@ export class FleetSync {
   /** The records `to` asked for, as direct deltas that each fit one message. */
   private sendWanted(to: NodeId, names: readonly string[]): void {
     const { host } = this
-    const records: BreakerRecord[] = []
-    for (const name of names) {
-      const record = host.table.get(name)
-      if (record) records.push(record)
-    }
-    for (const page of paginate(records, (size, r) => size.addRecord(r), host.maxRecordsPerDelta)) {
-      const delta: DeltaMessage = { v: 1, type: 'delta', from: host.id, records: page }
-      host.send(to, delta, host.addrsOf(to))
-    }
+    for (const delta of deltaMessages(host.id, host.state.wanted(names), host.maxRecordsPerDelta)) host.send(to, delta, host.addrsOf(to))
   }
 }

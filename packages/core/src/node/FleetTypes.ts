@@ -1,11 +1,8 @@
 import type { Clock } from '../clock/Clock.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { FleetOptions } from './FleetOptions.js'
-
-import type { Channel, DirectChannel } from '../types.js'
-
-export type { Channel, DirectChannel }
+import type { DirectChannel, NodeId } from '../types.js'
 
 /**
  * What a FleetNode needs from the network. Both are fire-and-forget: a message
@@ -13,7 +10,7 @@ export type { Channel, DirectChannel }
  */
 export interface FleetTransport {
   /** One message to one peer on the SWIM or sync channel; `addrs` are the peer's known addresses. */
-  send(to: NodeId, channel: 'swim' | 'sync', bytes: Uint8Array, addrs: readonly string[]): void
+  send(to: NodeId, channel: DirectChannel, bytes: Uint8Array, addrs: readonly string[]): void
   /** One message to the whole fleet on the records topic. */
   publish(bytes: Uint8Array): void
 }
@@ -56,14 +53,17 @@ export interface FleetCounters {
   /**
    * Dropped incoming messages, records and member updates, by reason: a
    * `WireError` code (`bad-name`, `bad-field`, `too-large`, …), `wrong-channel`,
-   * `table-full`, `clock-leap`, `incarnation-leap`, `bad-member-id`,
-   * `member-cap`; and `unsendable` for a sync this node could not send.
+   * `sender-mismatch`, `table-full`, `clock-leap`, `incarnation-leap`,
+   * `bad-member-id`, `member-cap`, `sync-rate`; `unsendable` for a sync this
+   * node could not send; and `unknown-section` for each section of a kind this
+   * build does not know (a newer peer's), skipped while the rest of its message
+   * was used: expected during a rolling upgrade, a sign of a mixed fleet otherwise.
    */
   dropped: Record<string, number>
   /** Local transitions that could not be written to the table (full): the breaker stayed local-only. */
   localOnlyWrites: number
   /** Records collected after `recordTtlMs` unused (evictions to make room are `table.evicted`). */
   recordsCollected: number
-  /** Errors thrown by `onBreakerChange` listeners (caught: they must not break a breaker call). */
+  /** Errors thrown by the node's listeners (`onBreakerChange`, `onMemberChange`, …): caught and counted, they break neither a breaker call nor the node. */
   listenerErrors: number
 }

@@ -1,10 +1,10 @@
-import { isLive } from '../membership/memberTable.js'
+import { isLive } from '../membership/MemberTable.js'
 import type { Swim } from '../membership/Swim.js'
-import type { NodeId } from '../table/BreakerRecord.js'
 import type { BreakerTable } from '../table/BreakerTable.js'
 import { rankProbers } from '../table/rendezvous.js'
 import type { FleetBreaker } from './FleetBreaker.js'
 import { entitledProber } from './probeChoice.js'
+import type { NodeId } from '../types.js'
 
 /** What a fleet node keeps per breaker name. */
 export interface BreakerEntry {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { BreakerRecord, Override } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
 import { TableFullError } from '../table/TableFullError.js'
 import { FleetSim } from '../testing/FleetSim.js'
 import { Intruder } from '../testing/Intruder.js'
 import type { FleetOptions } from './FleetOptions.js'
+import type { Override } from '../types.js'
 
 const OPTIONS = { failureRate: 50, minimumCalls: 5, window: { kind: 'count', size: 10 }, cooldownMs: 1_000 } as const
 

@@ -1,8 +1,9 @@
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { NodeId } from '../types.js'
 
 /**
  * Who may claim the fleet-wide half-open probe of a breaker, decided from one
- * node's view alone (pure; see DESIGN.md "Half-open is fleet-wide").
+ * node's view alone (pure; see docs/ARCHITECTURE.md, "Consistency": half-open is fleet-wide).
  *
  * The candidates are the alive members ranked by rendezvous hashing of
  * (breaker, member id), so every node with the same view picks the same one.

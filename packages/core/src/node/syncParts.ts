@@ -1,7 +1,7 @@
 import type { Member } from '../membership/Member.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import { WIRE_LIMITS, type DigestEntry } from '../wire/messages.js'
-import { MessageSize } from '../wire/wireSize.js'
+import { MessageSize } from '../wire/MessageSize.js'
 
 /** One part of a sync request, before it gets its envelope. */
 export interface RequestPart {

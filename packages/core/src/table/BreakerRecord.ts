@@ -1,8 +1,6 @@
 import type { VClock } from '../clock/VectorClock.js'
 import type { BreakerState, NodeId, Override } from '../types.js'
 
-export type { BreakerState, NodeId, Override }
-
 /** The fields a writer chooses; the version fields are stamped by the table. */
 export interface RecordPayload {
   readonly state: BreakerState

@@ -2,15 +2,17 @@ import { LamportClock } from '../clock/LamportClock.js'
 import { DEFAULT_LEAP_LIMITS } from '../clock/LeapBudget.js'
 import type { LeapLimits } from '../clock/LeapBudget.js'
 import { EMPTY_VCLOCK, incrementVClock, pruneVClock } from '../clock/VectorClock.js'
-import type { DigestEntry } from '../wire/messages.js'
 import { assertBreakerName } from './assertBreakerName.js'
-import type { BreakerRecord, NodeId, RecordPayload } from './BreakerRecord.js'
+import type { BreakerRecord, RecordPayload } from './BreakerRecord.js'
+import { latestByName } from './digest.js'
+import type { DigestEntry } from './digest.js'
 import { validatePayload } from './validatePayload.js'
 import { canonicalVersion, compareStamps } from './compareVersions.js'
 import { mergeRecords } from './mergeRecords.js'
 import { StringHash } from './StringHash.js'
 import { TableFullError } from './TableFullError.js'
 import { Tombstones } from './Tombstones.js'
+import type { NodeId } from '../types.js'
 
 /** Default `maxRecords`. */
 export const DEFAULT_MAX_RECORDS = 10_000
@@ -387,16 +389,6 @@ export class BreakerTable {
     for (const record of this.snapshot()) hash.update(canonicalVersion(record))
     return `${this.byName.size}:${hash.hex()}`
   }
-}
-
-/** The newest `(lamport, origin)` per name in a digest (a malformed one may repeat names). */
-function latestByName(digest: readonly DigestEntry[]): Map<string, DigestEntry> {
-  const out = new Map<string, DigestEntry>()
-  for (const entry of digest) {
-    const seen = out.get(entry[0])
-    if (!seen || compareStamps(entry[1], entry[2], seen[1], seen[2]) > 0) out.set(entry[0], entry)
-  }
-  return out
 }
 
 function byName(a: BreakerRecord, b: BreakerRecord): number {

@@ -1,5 +1,5 @@
-import type { NodeId } from './BreakerRecord.js'
 import { compareStamps } from './compareVersions.js'
+import type { NodeId } from '../types.js'
 
 /** The version of a record this node collected or evicted, and when. */
 export interface Tombstone {

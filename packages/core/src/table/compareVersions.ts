@@ -1,4 +1,5 @@
-import type { BreakerRecord, NodeId } from './BreakerRecord.js'
+import type { BreakerRecord } from './BreakerRecord.js'
+import type { NodeId } from '../types.js'
 
 /**
  * The total order of breaker versions: by Lamport timestamp, then by origin

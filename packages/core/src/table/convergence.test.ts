@@ -1,11 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { GoneMembers } from '../clock/VClockPruner.js'
+import { GoneMembers } from '../clock/GoneMembers.js'
 import { compareVClocks } from '../clock/VectorClock.js'
-import type { BreakerRecord, BreakerState } from './BreakerRecord.js'
+import type { BreakerRecord } from './BreakerRecord.js'
 import { BreakerTable } from './BreakerTable.js'
 import { compareVersions } from './compareVersions.js'
 import { mergeRecords } from './mergeRecords.js'
+import type { BreakerState } from '../types.js'
 
 /**
  * Replicated-table scenarios: random causal histories on several replicas,

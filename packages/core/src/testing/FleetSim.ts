@@ -1,5 +1,4 @@
 import { FleetNode } from '../node/FleetNode.js'
-import type { Channel } from '../node/FleetNode.js'
 import type { FleetOptions } from '../node/FleetOptions.js'
 import { resolveSwimConfig } from '../membership/SwimConfig.js'
 import type { SwimConfig, SwimConfigInput } from '../membership/SwimConfig.js'
@@ -7,6 +6,7 @@ import { FakeClock } from './FakeClock.js'
 import { MemoryNetwork } from './MemoryNetwork.js'
 import type { LinkConditions } from './MemoryNetwork.js'
 import { seededRandom } from './seededRandom.js'
+import type { Channel } from '../types.js'
 
 /** What travels on the simulated network: the encoded bytes, as on a real wire. */
 export interface SimPacket {
@@ -30,6 +30,12 @@ export interface FleetSimOptions {
   wallClockSkewMs?: (index: number) => number
   /** Member id check of every node (`FleetNodeInit.isValidNodeId`) [any id]. */
   isValidNodeId?: (id: string) => boolean
+  /**
+   * What node `index` puts on the network, given what it sends [as is]: to
+   * play a node of another build (one that adds a section kind, say) or a
+   * buggy one. Called for every message, direct or gossip.
+   */
+  rewrite?: (index: number, packet: SimPacket) => SimPacket
 }
 
 /**
@@ -69,6 +75,8 @@ export class FleetSim {
     const index = this.nodes.length
     const id = `node-${String(index + 1).padStart(3, '0')}`
     const skew = this.options.wallClockSkewMs?.(index) ?? 0
+    const rewrite = this.options.rewrite
+    const out = (packet: SimPacket): SimPacket => (rewrite === undefined ? packet : rewrite(index, packet))
     const node: FleetNode = new FleetNode({
       self: { id, name: name ?? `n${index + 1}`, addrs: [`mem://${id}`] },
       clock: this.clock,
@@ -79,10 +87,10 @@ export class FleetSim {
       random: seededRandom((this.options.seed ?? 1) * 1000 + index),
       transport: {
         send: (to, channel, bytes) => {
-          this.net.send(id, to, { channel, bytes })
+          this.net.send(id, to, out({ channel, bytes }))
         },
         publish: (bytes) => {
-          this.net.broadcast(id, { channel: 'gossip', bytes })
+          this.net.broadcast(id, out({ channel: 'gossip', bytes }))
         },
       },
     })

@@ -1,9 +1,8 @@
-import type { Channel } from '../node/FleetNode.js'
-import type { NodeId } from '../table/BreakerRecord.js'
 import { decodeMessage, encodeMessage } from '../wire/codec.js'
 import type { WireMessage } from '../wire/messages.js'
 import { WireError } from '../wire/WireError.js'
 import type { FleetSim } from './FleetSim.js'
+import type { Channel, NodeId } from '../types.js'
 
 /**
  * A hostile or buggy peer on a `FleetSim`'s network: it sends whatever it

@@ -1,6 +1,6 @@
-import type { NodeId } from '../table/BreakerRecord.js'
 import type { FakeClock } from './FakeClock.js'
 import { seededRandom } from './seededRandom.js'
+import type { NodeId } from '../types.js'
 
 /** How the network treats one message. Every probability is in [0, 1]. */
 export interface LinkConditions {

@@ -1,13 +1,15 @@
-import type { Member, MemberStatus } from '../membership/Member.js'
+import type { Member } from '../membership/Member.js'
 import { Swim } from '../membership/Swim.js'
 import type { Outgoing } from '../membership/Swim.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
-import type { NodeId } from '../table/BreakerRecord.js'
-import type { SwimMessage, SyncRequestMessage, SyncResponseMessage } from '../wire/messages.js'
+import type { SwimMessage } from '../membership/SwimMessage.js'
+import type { SyncRequestMessage, SyncResponseMessage } from '../wire/messages.js'
+import { piggybackMeasure } from '../wire/MessageSize.js'
 import { FakeClock } from './FakeClock.js'
 import { MemoryNetwork } from './MemoryNetwork.js'
 import type { LinkConditions } from './MemoryNetwork.js'
 import { seededRandom } from './seededRandom.js'
+import type { MemberStatus, NodeId } from '../types.js'
 
 /** What the simulated fleet sends: SWIM messages and the member half of push-pull. */
 export type ClusterMessage = SwimMessage | SyncRequestMessage | SyncResponseMessage
@@ -147,6 +149,7 @@ export class SwimCluster {
       config: this.config,
       now: this.clock.now(),
       random: seededRandom(Math.floor(this.random() * 2 ** 32)),
+      measure: piggybackMeasure,
     })
     swim.onMemberChange((member, previous) => {
       this.events.push({

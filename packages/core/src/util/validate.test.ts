@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { booleanOption, fleetName, functionOption, integerIn, numberIn, oneOf, stringOf } from './validate.js'
+import { booleanOption, fleetName, functionOption, integerAtLeast, integerIn, invalid, numberAtLeast, numberIn, numberOver, oneOf, stringOf } from './validate.js'
 
 describe('option checks', () => {
   it('accept good values and fall back on undefined', () => {
@@ -11,6 +11,12 @@ describe('option checks', () => {
     expect(stringOf('s', 'ab', 1, 3)).toBe('ab')
     expect(fleetName('fleet', 'prod-1.eu_west')).toBe('prod-1.eu_west')
     expect(functionOption('f', undefined)).toBeUndefined()
+    expect(integerAtLeast('n', 2 ** 40, 1)).toBe(2 ** 40)
+    expect(integerAtLeast('n', undefined, 1, 7)).toBe(7)
+    expect(numberAtLeast('x', 0, 0)).toBe(0)
+    expect(numberOver('x', 100, 0, 100)).toBe(100)
+    expect(numberOver('x', 1e-9, 0)).toBe(1e-9)
+    expect(numberOver('x', undefined, 0, 1, 0.5)).toBe(0.5)
   })
 
   it.each([
@@ -22,6 +28,14 @@ describe('option checks', () => {
     [() => stringOf('name', '', 1, 64), /^name must be a string of 1\.\.64 characters/],
     [() => fleetName('fleet', 'bad fleet!'), /^fleet must be 1\.\.64 characters of \[A-Za-z0-9\._-\], got "bad fleet!"$/],
     [() => functionOption('isFailure', 3), /^isFailure must be a function, got 3$/],
+    [() => integerAtLeast('minimumCalls', 0, 1), /^minimumCalls must be an integer ≥ 1, got 0$/],
+    [() => integerAtLeast('minimumCalls', 2 ** 53, 1), /^minimumCalls must be an integer ≥ 1, got 9007199254740992$/],
+    [() => numberAtLeast('backoffMultiplier', 0.5, 1), /^backoffMultiplier must be a finite number ≥ 1, got 0\.5$/],
+    [() => numberAtLeast('ttl', Infinity, 0), /^ttl must be a finite number ≥ 0, got Infinity$/],
+    [() => numberOver('cooldownMs', 0, 0), /^cooldownMs must be a finite number > 0, got 0$/],
+    [() => numberOver('failureRate', 150, 0, 100), /^failureRate must be a number in \(0, 100\], got 150$/],
+    [() => numberOver('failureRate', undefined, 0, 100), /^failureRate must be a number in \(0, 100\], got undefined$/],
+    [() => { throw invalid('maxCooldownMs', 'a number ≥ cooldownMs (5000)', 10) }, /^maxCooldownMs must be a number ≥ cooldownMs \(5000\), got 10$/],
   ])('a bad value is a RangeError naming the field and quoting the value (%#)', (check, message) => {
     expect(check).toThrow(RangeError)
     expect(check).toThrow(message)

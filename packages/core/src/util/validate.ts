@@ -15,6 +15,15 @@ function show(value: unknown): string {
   }
 }
 
+/**
+ * The error for a value that breaks a rule the checks below do not cover (a
+ * relation between two fields, "… or false"): the same wording,
+ * `<field> must be <expected>, got <value>`.
+ */
+export function invalid(field: string, expected: string, value: unknown): RangeError {
+  return new RangeError(`${field} must be ${expected}, got ${show(value)}`)
+}
+
 /** An integer in `min..max` (inclusive). */
 export function integerIn(field: string, value: unknown, min: number, max: number, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback
@@ -29,6 +38,29 @@ export function numberIn(field: string, value: unknown, min: number, max: number
   if (value === undefined && fallback !== undefined) return fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(`${field} must be a number in ${min}..${max}, got ${show(value)}`)
+  }
+  return value
+}
+
+/** An integer of at least `min` (a safe integer: no upper bound but 2^53 − 1). */
+export function integerAtLeast(field: string, value: unknown, min: number, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw invalid(field, `an integer ≥ ${min}`, value)
+  return value
+}
+
+/** A finite number of at least `min`. */
+export function numberAtLeast(field: string, value: unknown, min: number, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw invalid(field, `a finite number ≥ ${min}`, value)
+  return value
+}
+
+/** A finite number above `low` (exclusive) and at most `high` (default: no bound but finiteness). */
+export function numberOver(field: string, value: unknown, low: number, high = Infinity, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= low || value > high) {
+    throw invalid(field, high === Infinity ? `a finite number > ${low}` : `a number in (${low}, ${high}]`, value)
   }
   return value
 }

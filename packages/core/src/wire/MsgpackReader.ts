@@ -1,9 +1,7 @@
 import { Fault } from './Fault.js'
 import { StringInterner } from './StringInterner.js'
+import { decodeUtf8 } from './utf8.js'
 
-/** `ignoreBOM` keeps a leading U+FEFF: it is part of the string, not a byte order mark. */
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
-const fromCharCode = String.fromCharCode
 const EMPTY = new Uint8Array(0)
 const EMPTY_VIEW = new DataView(EMPTY.buffer)
 /** Messages up to this size are copied into `scratch` before reading. Shared by all readers: reading is synchronous. */
@@ -236,7 +234,75 @@ export class MsgpackReader {
     return s
   }
 
+  /**
+   * Skip one value, and everything inside it, of the subset (an unknown
+   * section's payload). Types outside the subset are refused as `read*`
+   * would; strings are not decoded. Iterative: no depth limit is needed, and
+   * an array cannot claim more entries than bytes remain.
+   */
+  skip(field: string): void {
+    let pending = 1
+    while (pending > 0) {
+      pending--
+      const t = this.token(field)
+      if (t < 0x80 || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) continue // fixint, nil, bool
+      if (t >= 0x90 && t <= 0x9f) {
+        pending += t & 0x0f
+        continue
+      }
+      if (t >= 0xa0 && t <= 0xbf) {
+        this.skipBytes(t & 0x1f, field)
+        continue
+      }
+      switch (t) {
+        case 0xdc:
+        case 0xdd: {
+          const n = t === 0xdc ? this.u16(field) : this.u32(field)
+          if (n > this.end - this.pos) throw this.truncated(field)
+          pending += n
+          break
+        }
+        case 0xd9:
+          this.need(1, field)
+          this.skipBytes(this.buf[this.pos++] as number, field)
+          break
+        case 0xda:
+          this.skipBytes(this.u16(field), field)
+          break
+        case 0xdb:
+          this.skipBytes(this.u32(field), field)
+          break
+        case 0xcc:
+        case 0xd0:
+          this.skipBytes(1, field)
+          break
+        case 0xcd:
+        case 0xd1:
+          this.skipBytes(2, field)
+          break
+        case 0xce:
+        case 0xd2:
+        case 0xca:
+          this.skipBytes(4, field)
+          break
+        case 0xcf:
+        case 0xd3:
+        case 0xcb:
+          this.skipBytes(8, field)
+          break
+        default:
+          throw this.unexpected(t, field, 'a value')
+      }
+    }
+  }
+
   // ---- internals
+
+  private skipBytes(n: number, field: string): void {
+    this.need(n, field)
+    this.pos += n
+  }
+
 
   private token(field: string): number {
     if (this.pos >= this.end) throw this.truncated(field)
@@ -292,53 +358,4 @@ function kindOf(t: number): string {
   if ((t >= 0xa0 && t <= 0xbf) || (t >= 0xd9 && t <= 0xdb)) return 'a string'
   if (t === 0xc0) return 'nil'
   return 'a boolean'
-}
-
-/** The string `buf[start..stop)` encodes, or undefined when it is not strict UTF-8. */
-function decodeUtf8(buf: Uint8Array, start: number, stop: number): string | undefined {
-  const n = stop - start
-  if (n === 0) return ''
-  let i = start
-  while (i < stop && (buf[i] as number) < 0x80) i++
-  if (i < stop) return isUtf8(buf, i, stop) ? utf8.decode(buf.subarray(start, stop)) : undefined
-  if (n > 1024) return utf8.decode(buf.subarray(start, stop))
-  // ASCII: one fromCharCode over the byte values beats TextDecoder on short strings
-  const codes = new Array<number>(n)
-  for (let k = 0; k < n; k++) codes[k] = buf[start + k] as number
-  return fromCharCode.apply(null, codes)
-}
-
-/** Strict UTF-8 (RFC 3629): shortest forms only, no surrogates, nothing above U+10FFFF. */
-function isUtf8(bytes: Uint8Array, start: number, end: number): boolean {
-  let i = start
-  while (i < end) {
-    const b = bytes[i] as number
-    if (b < 0x80) {
-      i++
-      continue
-    }
-    let need: number
-    let lo = 0x80
-    let hi = 0xbf
-    if (b >= 0xc2 && b <= 0xdf) need = 1
-    else if (b >= 0xe0 && b <= 0xef) {
-      need = 2
-      if (b === 0xe0) lo = 0xa0
-      else if (b === 0xed) hi = 0x9f
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3
-      if (b === 0xf0) lo = 0x90
-      else if (b === 0xf4) hi = 0x8f
-    } else return false
-    // the sequence is bytes i..i+need, all inside the string
-    if (i + need >= end) return false
-    const b1 = bytes[i + 1] as number
-    if (b1 < lo || b1 > hi) return false
-    for (let k = 2; k <= need; k++) {
-      const c = bytes[i + k] as number
-      if (c < 0x80 || c > 0xbf) return false
-    }
-    i += need + 1
-  }
-  return true
 }

@@ -10,9 +10,12 @@
  * - `not-an-object`: the top-level value is not a message envelope (the
  *   envelope is a MessagePack array; see `layout.ts`).
  * - `unsupported-version`: the envelope's version is not `PROTOCOL_VERSION`.
- * - `unknown-type`: unknown message type, or unknown update kind.
+ * - `unknown-type`: unknown message type. (A section of an unknown kind is
+ *   not an error: it is skipped and counted, see `layout.ts`.)
  * - `bad-field`: a field is missing, has the wrong type, is out of range, is
- *   empty where it must not be, refers to an unknown node id, or repeats a key.
+ *   empty where it must not be, refers to an unknown node id, or repeats a key;
+ *   a known section is repeated, out of kind order, or in a message type that
+ *   does not carry it.
  * - `too-many`: an array holds more entries than its `WIRE_LIMITS` count.
  * - `too-long`: a string is longer than its `WIRE_LIMITS` length.
  * - `bad-name`: a breaker name (record, digest entry, wanted name, sync range)

@@ -40,10 +40,11 @@ const halfOpen: BreakerRecord = {
   wallTime: -1.25,
 }
 const member: Member = { id: B, name: 'n2', addrs: ['/ip4/10.0.0.2/tcp/7946', '/dns4/n2/tcp/7946'], incarnation: 3, status: 'suspect' }
+// Piggybacked updates travel as sections: the member updates, then the records (layout.ts).
 const updates: Update[] = [
   { kind: 'member', member },
-  { kind: 'record', record },
   { kind: 'member', member: { id: C, name: '', addrs: [], incarnation: 0, status: 'left' } },
+  { kind: 'record', record },
   { kind: 'record', record: halfOpen },
 ]
 
@@ -137,7 +138,7 @@ describe('encodeMessage / decodeMessage', () => {
     const decoded = decodeMessage(encodeMessage(samples[1] as WireMessage))
     if (decoded instanceof WireError || decoded.type !== 'ping') throw new Error('expected a ping')
     expect(Object.keys(decoded)).toEqual(['v', 'type', 'from', 'seq', 'updates'])
-    const r = (decoded.updates[1] as { record: BreakerRecord }).record
+    const r = (decoded.updates[2] as { record: BreakerRecord }).record
     expect(Object.getPrototypeOf(r)).toBe(Object.prototype)
     expect(Object.keys(r)).toEqual(Object.keys(record))
     expect(Object.getPrototypeOf(r.vclock)).toBeNull()
@@ -161,8 +162,14 @@ describe('encodeMessage / decodeMessage', () => {
     expect(decodeMessage(first)).toEqual(samples[4])
   })
 
-  it('refuses to encode an unknown message type or enum value (a bug in the caller)', () => {
+  it('sends interleaved updates as a members section and a records section, each in order', () => {
+    const interleaved: WireMessage = { v: 1, type: 'ping', from: A, seq: 1, updates: [updates[2]!, updates[0]!, updates[3]!, updates[1]!] }
+    expect(decodeMessage(encodeMessage(interleaved))).toEqual({ ...interleaved, updates })
+  })
+
+  it('refuses to encode an unknown message type, item kind or enum value (a bug in the caller)', () => {
     expect(() => encodeMessage({ ...samples[0], type: 'gossip' } as unknown as WireMessage)).toThrow(TypeError)
+    expect(() => encodeMessage({ v: 1, type: 'ping', from: A, seq: 1, updates: [{ kind: 'opinion' }] })).toThrow(/unknown kind "opinion"/)
     const bad = { ...record, state: 'ajar' } as unknown as BreakerRecord
     expect(() => encodeMessage({ v: 1, type: 'delta', from: A, records: [bad] })).toThrow(/state "ajar"/)
   })
@@ -200,7 +207,7 @@ describe('prototype pollution', () => {
 
   it('refuses a map with a __proto__ key in place of a vclock, and never touches Object.prototype', () => {
     const raw = toWire(samples[4] as WireMessage) as unknown[]
-    const rec = (raw[4] as unknown[][])[0] as unknown[]
+    const rec = (raw[4] as unknown[][][][])[0]![1]![0] as unknown[]
     rec[9] = new Map<unknown, unknown>([
       ['__proto__', { polluted: 1 }],
       ['constructor', { prototype: { polluted: 1 } }],
@@ -262,13 +269,9 @@ const arbMember: fc.Arbitrary<Member> = fc.record({
   incarnation: fc.maxSafeNat(),
   status: fc.constantFrom('alive' as const, 'suspect' as const, 'dead' as const, 'left' as const),
 })
-const arbUpdates = fc.array(
-  fc.oneof(
-    arbMember.map((m): Update => ({ kind: 'member', member: m })),
-    arbRecord.map((r): Update => ({ kind: 'record', record: r })),
-  ),
-  { maxLength: 5 },
-)
+const arbUpdates = fc
+  .tuple(fc.array(arbMember, { maxLength: 3 }), fc.array(arbRecord, { maxLength: 3 }))
+  .map(([ms, rs]): Update[] => [...ms.map((m): Update => ({ kind: 'member', member: m })), ...rs.map((r): Update => ({ kind: 'record', record: r }))])
 const arbMessage: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ v: fc.constant(1 as const), type: fc.constantFrom('ping' as const, 'ack' as const), from: arbId, seq: fc.maxSafeNat(), updates: arbUpdates }),
   fc.record({ v: fc.constant(1 as const), type: fc.constant('ping-req' as const), from: arbId, seq: fc.maxSafeNat(), target: arbId, updates: arbUpdates }),

@@ -1,8 +1,8 @@
 import { Packr } from 'msgpackr'
 import { Fault } from './Fault.js'
-import { WIRE_LIMITS, type WireMessage } from './messages.js'
+import { WIRE_LIMITS, type OutgoingMessage, type WireMessage } from './messages.js'
 import { MsgpackReader } from './MsgpackReader.js'
-import { readMessage } from './readMessage.js'
+import { readMessage, type DecodeStats } from './readMessage.js'
 import { StringInterner } from './StringInterner.js'
 import { toWire } from './toWire.js'
 import type { WireError } from './WireError.js'
@@ -38,7 +38,7 @@ const reader = new MsgpackReader(new StringInterner(16_384, 128))
  * The result may share its `ArrayBuffer` with other encodings (msgpackr packs
  * into a pooled buffer); it is never overwritten afterwards.
  */
-export function encodeMessage(msg: WireMessage): Uint8Array {
+export function encodeMessage(msg: OutgoingMessage): Uint8Array {
   return packr.pack(toWire(msg))
 }
 
@@ -49,23 +49,27 @@ export function encodeMessage(msg: WireMessage): Uint8Array {
  * envelope and its version, the message type, then, in wire order, every
  * value's MessagePack type (maps, binaries and extensions are refused, strings
  * must be strict UTF-8) and every field's type, range, length and count
- * against `WIRE_LIMITS`; finally that no bytes trail the message.
+ * against `WIRE_LIMITS`; finally that no bytes trail the message. A section
+ * of a kind this build does not know is skipped, not refused; `stats`
+ * (optional) receives how many were (see `layout.ts`).
  *
  * The returned message is built from fresh plain objects holding only the
  * known fields; vector clocks are null-prototype objects. Nothing refers to
  * `bytes` afterwards.
  */
-export function decodeMessage(bytes: Uint8Array): WireMessage | WireError {
+export function decodeMessage(bytes: Uint8Array, stats?: DecodeStats): WireMessage | WireError {
+  if (stats !== undefined) stats.skippedSections = 0
   if (!(bytes instanceof Uint8Array)) return new Fault('not-msgpack', '', `expected bytes, got ${typeof bytes}`).toError()
   if (bytes.length > WIRE_LIMITS.maxMessageBytes) {
     return new Fault('too-large', '', `${bytes.length} bytes, at most ${WIRE_LIMITS.maxMessageBytes}`).toError()
   }
   try {
     reader.reset(bytes)
-    const msg = readMessage(reader)
+    const msg = readMessage(reader, stats)
     reader.finish()
     return msg
   } catch (e) {
+    if (stats !== undefined) stats.skippedSections = 0
     if (e instanceof Fault) return e.toError()
     // not reachable by design; still, never throw at a peer's bytes
     return new Fault('not-msgpack', '', `decoder failure: ${e instanceof Error ? e.message : String(e)}`).toError()

@@ -51,9 +51,16 @@ const syncReq: WireMessage = {
   through: 'payments-api',
 }
 const syncRes: WireMessage = { v: 1, type: 'sync-res', from: B, members: [member], records: [record], want: ['ledger'], session: 1, part: 0, messages: 1 }
-// positional indexes of the sync fields (layout.ts)
-const SREQ = { session: 7, part: 8, parts: 9, after: 10, through: 11 }
-const SRES = { session: 7, part: 8, messages: 9 }
+// positional indexes of the header fields and sections (layout.ts)
+const SREQ = { session: 5, part: 6, parts: 7, sections: 8 }
+const SRES = { session: 4, part: 5, messages: 6, sections: 7 }
+// the sections of the base messages, in order: [kind, payload]
+const PREQ_SECTIONS = 6 // ping-req: members, records
+const DELTA_SECTIONS = 4 // delta: records
+// sync-req: members, digest [after, through, entries]; sync-res: members, records, want
+const members = (raw: Raw): Raw => raw[SREQ.sections][0][1]
+const range = (raw: Raw): Raw => raw[SREQ.sections][1][1]
+const entries = (raw: Raw): Raw => range(raw)[2]
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true })
 const extPackr = new Packr({ useRecords: false, moreTypes: true, structuredClone: true })
@@ -70,7 +77,7 @@ function bytes(base: WireMessage, edit: (raw: Raw) => void, p: Packr = packr): U
 }
 /** Edit the first record of a delta. */
 function rec(edit: (r: Raw, raw: Raw) => void): Uint8Array {
-  return bytes(delta, (raw) => edit(raw[4][0], raw))
+  return bytes(delta, (raw) => edit(raw[DELTA_SECTIONS][0][1][0], raw))
 }
 
 const long = (n: number): string => 'x'.repeat(n)
@@ -123,17 +130,77 @@ const cases: Case[] = [
   { name: 'node id with a control character', input: () => bytes(delta, (raw) => (raw[2][1] = 'n\u001b2')), code: 'bad-field', field: 'ids[1]' },
   { name: 'node id outside ASCII', input: () => bytes(delta, (raw) => (raw[2][0] = 'nœud')), code: 'bad-field', field: 'ids[0]' },
   // records: counts and shapes
-  { name: 'records not an array', input: () => bytes(delta, (raw) => (raw[4] = {})), code: 'forbidden-type', field: 'records' },
+  // sections
+  { name: 'sections not an array', input: () => bytes(delta, (raw) => (raw[DELTA_SECTIONS] = 5)), code: 'bad-field', field: 'sections' },
+  { name: 'sections as a map', input: () => bytes(delta, (raw) => (raw[DELTA_SECTIONS] = {})), code: 'forbidden-type', field: 'sections' },
+  {
+    name: 'too many sections',
+    input: () => bytes(delta, (raw) => (raw[DELTA_SECTIONS] = new Array(WIRE_LIMITS.maxSections + 1).fill([99, 0]))),
+    code: 'too-many',
+    field: 'sections',
+  },
+  { name: 'section without its payload', input: () => bytes(delta, (raw) => raw[DELTA_SECTIONS][0].pop()), code: 'bad-field', field: 'sections[0]' },
+  { name: 'section with an extra element', input: () => bytes(delta, (raw) => raw[DELTA_SECTIONS][0].push(1)), code: 'bad-field', field: 'sections[0]' },
+  { name: 'section kind as a string', input: () => bytes(delta, (raw) => (raw[DELTA_SECTIONS][0][0] = 'records')), code: 'bad-field', field: 'sections[0].kind' },
+  { name: 'negative section kind', input: () => bytes(delta, (raw) => (raw[DELTA_SECTIONS][0][0] = -1)), code: 'bad-field', field: 'sections[0].kind' },
+  {
+    name: 'a known section repeated',
+    input: () => bytes(delta, (raw) => raw[DELTA_SECTIONS].push(raw[DELTA_SECTIONS][0])),
+    code: 'bad-field',
+    field: 'sections[1]',
+  },
+  {
+    name: 'known sections out of kind order',
+    input: () => bytes(syncRes, (raw) => raw[SRES.sections].reverse()),
+    code: 'bad-field',
+    field: 'sections[1]',
+  },
+  { name: 'a members section in a delta', input: () => bytes(delta, (raw) => raw[DELTA_SECTIONS].unshift([0, []])), code: 'bad-field', field: 'sections[0]' },
+  { name: 'a digest section in a ping-req', input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][1][0] = 2)), code: 'bad-field', field: 'sections[1]' },
+  { name: 'a records section in a sync-req', input: () => bytes(syncReq, (raw) => (raw[SREQ.sections][1][0] = 1)), code: 'bad-field', field: 'sections[1]' },
+  {
+    name: 'an unknown section holding a map',
+    input: () => bytes(delta, (raw) => raw[DELTA_SECTIONS].push([99, [1, { a: 1 }]])),
+    code: 'forbidden-type',
+    field: 'sections[1].payload',
+  },
+  {
+    name: 'an unknown section holding binary data',
+    input: () => bytes(delta, (raw) => raw[DELTA_SECTIONS].unshift([7, Buffer.from('opinion')])),
+    code: 'forbidden-type',
+    field: 'sections[0].payload',
+  },
+  {
+    name: 'an unknown section holding an extension',
+    input: () => bytes(delta, (raw) => raw[DELTA_SECTIONS].push([7, new Date()]), extPackr),
+    code: 'forbidden-type',
+    field: 'sections[1].payload',
+  },
+  {
+    name: 'an unknown section holding reserved byte 0xc1',
+    input: () => patch(bytes(delta, (raw) => raw[DELTA_SECTIONS].push([7, 'WT'])), [0xa2, 0x57, 0x54], [0xc1, 0xc0, 0xc0]),
+    code: 'not-msgpack',
+    field: 'sections[1].payload',
+  },
+  {
+    name: 'an unknown section claiming more entries than bytes',
+    input: () => patch(bytes(delta, (raw) => raw[DELTA_SECTIONS].push([7, [5, 5]])), [0x92, 0x05, 0x05], [0xdd, 0x00, 0x01]),
+    code: 'not-msgpack',
+    field: 'sections[1].payload',
+  },
+  // records: counts and shapes
+  { name: 'records not an array', input: () => bytes(delta, (raw) => (raw[DELTA_SECTIONS][0][1] = {})), code: 'forbidden-type', field: 'records' },
   {
     name: 'too many records',
     // small records, so the message stays under maxMessageBytes
-    input: () => bytes(delta, (raw) => (raw[4] = new Array(WIRE_LIMITS.maxRecordsPerMessage + 1).fill(['x', 0, 0, 0, 0, null, '', 0, 0, [], 0]))),
+    input: () =>
+      bytes(delta, (raw) => (raw[DELTA_SECTIONS][0][1] = new Array(WIRE_LIMITS.maxRecordsPerMessage + 1).fill(['x', 0, 0, 0, 0, null, '', 0, 0, [], 0]))),
     code: 'too-many',
     field: 'records',
   },
   { name: 'record missing a field', input: () => rec((r) => r.pop()), code: 'bad-field', field: 'records[0]' },
   { name: 'record with an extra field', input: () => rec((r) => r.push(1)), code: 'bad-field', field: 'records[0]' },
-  { name: 'record as a map', input: () => bytes(delta, (raw) => (raw[4][0] = { ...record })), code: 'forbidden-type', field: 'records[0]' },
+  { name: 'record as a map', input: () => bytes(delta, (raw) => (raw[DELTA_SECTIONS][0][1][0] = { ...record })), code: 'forbidden-type', field: 'records[0]' },
   // record fields
   { name: 'name of 0 chars', input: () => rec((r) => (r[REC.name] = '')), code: 'bad-field', field: 'records[0].name' },
   { name: 'name of 129 chars', input: () => rec((r) => (r[REC.name] = long(129))), code: 'too-long', field: 'records[0].name' },
@@ -184,69 +251,75 @@ const cases: Case[] = [
   { name: 'seq as a string', input: () => bytes(pingReq, (raw) => (raw[4] = '9')), code: 'bad-field', field: 'seq' },
   { name: 'target outside the id table', input: () => bytes(pingReq, (raw) => (raw[5] = 40)), code: 'bad-field', field: 'target' },
   {
-    name: 'too many updates',
-    input: () => bytes(pingReq, (raw) => (raw[6] = new Array(WIRE_LIMITS.maxUpdates + 1).fill(raw[6][0]))),
+    name: 'too many member updates',
+    input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][0][1] = new Array(WIRE_LIMITS.maxUpdates + 1).fill(raw[PREQ_SECTIONS][0][1][0]))),
     code: 'too-many',
     field: 'updates',
   },
-  { name: 'unknown update kind', input: () => bytes(pingReq, (raw) => (raw[6][1][0] = 2)), code: 'unknown-type', field: 'updates[1].kind' },
-  { name: 'update without its item', input: () => bytes(pingReq, (raw) => raw[6][0].pop()), code: 'bad-field', field: 'updates[0]' },
-  { name: 'negative lamport in an update', input: () => bytes(pingReq, (raw) => (raw[6][1][1][REC.lamport] = -7)), code: 'bad-field', field: 'updates[1].record.lamport' },
-  { name: 'member status code 4', input: () => bytes(pingReq, (raw) => (raw[6][0][1][4] = 4)), code: 'bad-field', field: 'updates[0].member.status' },
-  { name: 'an Error (extension) as an update', input: () => bytes(pingReq, (raw) => (raw[6][0] = new Error('x')), extPackr), code: 'forbidden-type', field: 'updates[0]' },
-  { name: 'a Set (extension) as updates', input: () => bytes(pingReq, (raw) => (raw[6] = new Set([1])), extPackr), code: 'forbidden-type', field: 'updates' },
-  { name: 'a RegExp (extension) as a name', input: () => bytes(pingReq, (raw) => (raw[6][1][1][0] = /a+/), extPackr), code: 'forbidden-type', field: 'updates[1].record.name' },
+  {
+    name: 'too many updates, members and records together',
+    input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][1][1] = new Array(WIRE_LIMITS.maxUpdates).fill(raw[PREQ_SECTIONS][1][1][0]))),
+    code: 'too-many',
+    field: 'updates',
+  },
+  { name: 'negative lamport in an update', input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][1][1][0][REC.lamport] = -7)), code: 'bad-field', field: 'updates[1].record.lamport' },
+  { name: 'member status code 4', input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][0][1][0][4] = 4)), code: 'bad-field', field: 'updates[0].member.status' },
+  { name: 'an Error (extension) as a member update', input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][0][1][0] = new Error('x')), extPackr), code: 'forbidden-type', field: 'updates[0].member' },
+  { name: 'an Error (extension) as a section', input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][0] = new Error('x')), extPackr), code: 'forbidden-type', field: 'sections[0]' },
+  { name: 'a Set (extension) as updates', input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][0][1] = new Set([1])), extPackr), code: 'forbidden-type', field: 'updates' },
+  { name: 'a RegExp (extension) as a name', input: () => bytes(pingReq, (raw) => (raw[PREQ_SECTIONS][1][1][0][0] = /a+/), extPackr), code: 'forbidden-type', field: 'updates[1].record.name' },
   // members (sync-req / sync-res)
   { name: 'join as a number', input: () => bytes(syncReq, (raw) => (raw[4] = 1)), code: 'bad-field', field: 'join' },
   {
     name: 'too many members',
-    input: () => bytes(syncReq, (raw) => (raw[5] = new Array(WIRE_LIMITS.maxMembers + 1).fill(raw[5][0]))),
+    input: () => bytes(syncReq, (raw) => (raw[SREQ.sections][0][1] = new Array(WIRE_LIMITS.maxMembers + 1).fill(members(raw)[0]))),
     code: 'too-many',
     field: 'members',
   },
-  { name: 'member missing a field', input: () => bytes(syncReq, (raw) => raw[5][0].pop()), code: 'bad-field', field: 'members[0]' },
-  { name: 'member name of 129 chars', input: () => bytes(syncReq, (raw) => (raw[5][0][1] = long(129))), code: 'too-long', field: 'members[0].name' },
-  { name: 'addrs not an array', input: () => bytes(syncReq, (raw) => (raw[5][0][2] = '/ip4/1.2.3.4')), code: 'bad-field', field: 'members[0].addrs' },
-  { name: 'empty addr', input: () => bytes(syncReq, (raw) => (raw[5][0][2] = ['a', ''])), code: 'bad-field', field: 'members[0].addrs[1]' },
-  { name: 'addr of 257 chars', input: () => bytes(syncReq, (raw) => (raw[5][0][2] = [long(257)])), code: 'too-long', field: 'members[0].addrs[0]' },
+  { name: 'member missing a field', input: () => bytes(syncReq, (raw) => members(raw)[0].pop()), code: 'bad-field', field: 'members[0]' },
+  { name: 'member name of 129 chars', input: () => bytes(syncReq, (raw) => (members(raw)[0][1] = long(129))), code: 'too-long', field: 'members[0].name' },
+  { name: 'addrs not an array', input: () => bytes(syncReq, (raw) => (members(raw)[0][2] = '/ip4/1.2.3.4')), code: 'bad-field', field: 'members[0].addrs' },
+  { name: 'empty addr', input: () => bytes(syncReq, (raw) => (members(raw)[0][2] = ['a', ''])), code: 'bad-field', field: 'members[0].addrs[1]' },
+  { name: 'addr of 257 chars', input: () => bytes(syncReq, (raw) => (members(raw)[0][2] = [long(257)])), code: 'too-long', field: 'members[0].addrs[0]' },
   {
     name: 'too many addrs',
-    input: () => bytes(syncReq, (raw) => (raw[5][0][2] = new Array(WIRE_LIMITS.maxAddrsPerMember + 1).fill('a'))),
+    input: () => bytes(syncReq, (raw) => (members(raw)[0][2] = new Array(WIRE_LIMITS.maxAddrsPerMember + 1).fill('a'))),
     code: 'too-many',
     field: 'members[0].addrs',
   },
-  { name: 'negative incarnation', input: () => bytes(syncReq, (raw) => (raw[5][0][3] = -1)), code: 'bad-field', field: 'members[0].incarnation' },
-  { name: 'member status as a string', input: () => bytes(syncReq, (raw) => (raw[5][0][4] = 'alive')), code: 'bad-field', field: 'members[0].status' },
-  { name: 'digest entry missing origin', input: () => bytes(syncReq, (raw) => raw[6][0].pop()), code: 'bad-field', field: 'digest[0]' },
-  { name: 'digest name empty', input: () => bytes(syncReq, (raw) => (raw[6][0][0] = '')), code: 'bad-field', field: 'digest[0].name' },
-  { name: 'digest negative lamport', input: () => bytes(syncReq, (raw) => (raw[6][0][1] = -1)), code: 'bad-field', field: 'digest[0].lamport' },
-  { name: 'digest origin outside the id table', input: () => bytes(syncReq, (raw) => (raw[6][0][2] = 3)), code: 'bad-field', field: 'digest[0].origin' },
-  { name: 'digest name with a control character', input: () => bytes(syncReq, (raw) => (raw[6][0][0] = 'a\u0007')), code: 'bad-name', field: 'digest[0].name' },
+  { name: 'negative incarnation', input: () => bytes(syncReq, (raw) => (members(raw)[0][3] = -1)), code: 'bad-field', field: 'members[0].incarnation' },
+  { name: 'member status as a string', input: () => bytes(syncReq, (raw) => (members(raw)[0][4] = 'alive')), code: 'bad-field', field: 'members[0].status' },
+  { name: 'digest section without its range', input: () => bytes(syncReq, (raw) => range(raw).splice(0, 2)), code: 'bad-field', field: 'digest' },
+  { name: 'digest entry missing origin', input: () => bytes(syncReq, (raw) => entries(raw)[0].pop()), code: 'bad-field', field: 'digest[0]' },
+  { name: 'digest name empty', input: () => bytes(syncReq, (raw) => (entries(raw)[0][0] = '')), code: 'bad-field', field: 'digest[0].name' },
+  { name: 'digest negative lamport', input: () => bytes(syncReq, (raw) => (entries(raw)[0][1] = -1)), code: 'bad-field', field: 'digest[0].lamport' },
+  { name: 'digest origin outside the id table', input: () => bytes(syncReq, (raw) => (entries(raw)[0][2] = 3)), code: 'bad-field', field: 'digest[0].origin' },
+  { name: 'digest name with a control character', input: () => bytes(syncReq, (raw) => (entries(raw)[0][0] = 'a\u0007')), code: 'bad-name', field: 'digest[0].name' },
   // sync parts
   { name: 'negative session', input: () => bytes(syncReq, (raw) => (raw[SREQ.session] = -1)), code: 'bad-field', field: 'session' },
   { name: 'zero parts', input: () => bytes(syncReq, (raw) => (raw[SREQ.parts] = 0)), code: 'bad-field', field: 'parts' },
   { name: 'too many parts', input: () => bytes(syncReq, (raw) => (raw[SREQ.parts] = WIRE_LIMITS.maxSyncParts + 1)), code: 'bad-field', field: 'parts' },
   { name: 'part beyond the parts', input: () => bytes(syncReq, (raw) => (raw[SREQ.part] = 2)), code: 'bad-field', field: 'part' },
-  { name: 'range start as nil', input: () => bytes(syncReq, (raw) => (raw[SREQ.after] = null)), code: 'bad-field', field: 'after' },
-  { name: 'range start with a space', input: () => bytes(syncReq, (raw) => (raw[SREQ.after] = 'a b')), code: 'bad-name', field: 'after' },
-  { name: 'range end as a number', input: () => bytes(syncReq, (raw) => (raw[SREQ.through] = 5)), code: 'bad-field', field: 'through' },
-  { name: 'range end of 129 chars', input: () => bytes(syncReq, (raw) => (raw[SREQ.through] = long(129))), code: 'too-long', field: 'through' },
-  { name: 'sync-req without its range', input: () => bytes(syncReq, (raw) => raw.splice(SREQ.session)), code: 'bad-field' },
+  { name: 'range start as nil', input: () => bytes(syncReq, (raw) => (range(raw)[0] = null)), code: 'bad-field', field: 'after' },
+  { name: 'range start with a space', input: () => bytes(syncReq, (raw) => (range(raw)[0] = 'a b')), code: 'bad-name', field: 'after' },
+  { name: 'range end as a number', input: () => bytes(syncReq, (raw) => (range(raw)[1] = 5)), code: 'bad-field', field: 'through' },
+  { name: 'range end of 129 chars', input: () => bytes(syncReq, (raw) => (range(raw)[1] = long(129))), code: 'too-long', field: 'through' },
+  { name: 'sync-req without its part header', input: () => bytes(syncReq, (raw) => raw.splice(SREQ.session, 3)), code: 'bad-field' },
   { name: 'answer of 0 messages', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = 0)), code: 'bad-field', field: 'messages' },
   { name: 'answer of too many messages', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = WIRE_LIMITS.maxSyncParts + 1)), code: 'bad-field', field: 'messages' },
   { name: 'messages as a boolean', input: () => bytes(syncRes, (raw) => (raw[SRES.messages] = true)), code: 'bad-field', field: 'messages' },
   { name: 'fractional part in an answer', input: () => bytes(syncRes, (raw) => (raw[SRES.part] = 0.5)), code: 'bad-field', field: 'part' },
   { name: 'sync-res without its part', input: () => bytes(syncRes, (raw) => raw.splice(SRES.session)), code: 'bad-field' },
-  { name: 'want name empty', input: () => bytes(syncRes, (raw) => (raw[6] = ['ok', ''])), code: 'bad-field', field: 'want[1]' },
-  { name: 'want name of 129 chars', input: () => bytes(syncRes, (raw) => (raw[6] = [long(129)])), code: 'too-long', field: 'want[0]' },
-  { name: 'want name with a newline', input: () => bytes(syncRes, (raw) => (raw[6] = ['ok', 'a\nb'])), code: 'bad-name', field: 'want[1]' },
+  { name: 'want name empty', input: () => bytes(syncRes, (raw) => (raw[SRES.sections][2][1] = ['ok', ''])), code: 'bad-field', field: 'want[1]' },
+  { name: 'want name of 129 chars', input: () => bytes(syncRes, (raw) => (raw[SRES.sections][2][1] = [long(129)])), code: 'too-long', field: 'want[0]' },
+  { name: 'want name with a newline', input: () => bytes(syncRes, (raw) => (raw[SRES.sections][2][1] = ['ok', 'a\nb'])), code: 'bad-name', field: 'want[1]' },
   {
     name: 'too many wanted names',
-    input: () => bytes(syncRes, (raw) => (raw[6] = new Array(WIRE_LIMITS.maxWantNames + 1).fill('a'))),
+    input: () => bytes(syncRes, (raw) => (raw[SRES.sections][2][1] = new Array(WIRE_LIMITS.maxWantNames + 1).fill('a'))),
     code: 'too-many',
     field: 'want',
   },
-  { name: 'sync-res record with a bad vclock', input: () => bytes(syncRes, (raw) => (raw[5][0][REC.vclock] = [0])), code: 'bad-field', field: 'records[0].vclock' },
+  { name: 'sync-res record with a bad vclock', input: () => bytes(syncRes, (raw) => (raw[SRES.sections][1][1][0][REC.vclock] = [0])), code: 'bad-field', field: 'records[0].vclock' },
 ]
 
 describe('decodeMessage rejects', () => {

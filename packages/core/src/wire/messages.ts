@@ -1,41 +1,33 @@
-import type { BreakerRecord, NodeId } from '../table/BreakerRecord.js'
+import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { DigestEntry } from '../table/digest.js'
 import type { Member } from '../membership/Member.js'
+import { MAX_UPDATES } from '../membership/SwimMessage.js'
+import type { AckMessage, MemberUpdate, PingMessage, PingReqMessage, SwimMessage } from '../membership/SwimMessage.js'
+import type { NodeId } from '../types.js'
 
-/** Version of the wire format. A message with another `v` is rejected as `unsupported-version`. */
+export type { DigestEntry }
+export type { MemberUpdate }
+
+/**
+ * Version of the wire format. A message with another `v` is rejected as
+ * `unsupported-version`. What bumps it and what does not: see `layout.ts`.
+ */
 export const PROTOCOL_VERSION = 1
 
-/** A piggybacked dissemination item: a member's state or a breaker record version. */
-export type Update =
-  | { readonly kind: 'member'; readonly member: Member }
-  | { readonly kind: 'record'; readonly record: BreakerRecord }
-
-/** SWIM direct probe. `from` is the sender's node id. */
-export interface PingMessage {
-  readonly v: 1
-  readonly type: 'ping'
-  readonly from: NodeId
-  readonly seq: number
-  readonly updates: readonly Update[]
+/** A breaker record version piggybacked on a SWIM message (the record delegate's item kind). */
+export interface RecordUpdate {
+  readonly kind: 'record'
+  readonly record: BreakerRecord
 }
 
-/** Answer to a ping (also relayed back to the requester of a ping-req, with the requester's seq). */
-export interface AckMessage {
-  readonly v: 1
-  readonly type: 'ack'
-  readonly from: NodeId
-  readonly seq: number
-  readonly updates: readonly Update[]
-}
+/** A piggybacked item as the wire carries it: a member's state or a breaker record version. */
+export type Update = MemberUpdate | RecordUpdate
 
-/** Ask `from`'s peer to ping `target` on its behalf and relay the ack with `seq`. */
-export interface PingReqMessage {
-  readonly v: 1
-  readonly type: 'ping-req'
-  readonly from: NodeId
-  readonly seq: number
-  readonly target: NodeId
-  readonly updates: readonly Update[]
-}
+/** The SWIM messages with the item kinds this build knows (see `membership/SwimMessage.ts`). */
+export type WirePing = PingMessage<RecordUpdate>
+export type WireAck = AckMessage<RecordUpdate>
+export type WirePingReq = PingReqMessage<RecordUpdate>
+export type WireSwimMessage = SwimMessage<RecordUpdate>
 
 /** A gossip delta: breaker records that changed (published on the records topic, or sent directly). */
 export interface DeltaMessage {
@@ -45,8 +37,6 @@ export interface DeltaMessage {
   readonly records: readonly BreakerRecord[]
 }
 
-/** One table entry's version: [name, lamport, origin]. */
-export type DigestEntry = readonly [name: string, lamport: number, origin: NodeId]
 
 /**
  * Push-pull, first half: the sender's members and a digest of its table, in
@@ -103,9 +93,11 @@ export interface SyncResponseMessage {
   readonly messages: number
 }
 
-export type SwimMessage = PingMessage | AckMessage | PingReqMessage
 export type SyncMessage = SyncRequestMessage | SyncResponseMessage
-export type WireMessage = SwimMessage | DeltaMessage | SyncMessage
+/** Every message this build decodes. */
+export type WireMessage = WireSwimMessage | DeltaMessage | SyncMessage
+/** Every message this build encodes: the SWIM messages may carry any item kind (one the wire does not know is refused with a `TypeError`). */
+export type OutgoingMessage = SwimMessage | DeltaMessage | SyncMessage
 export type WireMessageType = WireMessage['type']
 
 /**
@@ -124,7 +116,10 @@ export type WireMessageType = WireMessage['type']
 export const WIRE_LIMITS = {
   /** Largest encoded message accepted, bytes (640 KiB). */
   maxMessageBytes: 640 * 1024,
-  maxUpdates: 256,
+  /** Most piggybacked updates on one SWIM message, member updates and items of every kind together. */
+  maxUpdates: MAX_UPDATES,
+  /** Most sections in one message, unknown ones included. */
+  maxSections: 64,
   maxRecordsPerMessage: 10_000,
   maxMembers: 4096,
   maxAddrsPerMember: 16,

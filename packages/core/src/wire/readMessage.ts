@@ -1,28 +1,23 @@
-import type { VClock } from '../clock/VectorClock.js'
-import type { Member, MemberStatus } from '../membership/Member.js'
-import type { BreakerRecord, BreakerState, Override } from '../table/BreakerRecord.js'
-import { MAX_OPEN_COUNT } from '../table/BreakerRecord.js'
-import { BREAKER_NAME_PATTERN } from '../table/assertBreakerName.js'
 import { Fault } from './Fault.js'
 import { LAYOUT } from './layout.js'
-import {
-  PROTOCOL_VERSION,
-  WIRE_LIMITS,
-  type DigestEntry,
-  type Update,
-  type WireMessage,
-} from './messages.js'
+import { PROTOCOL_VERSION, WIRE_LIMITS, type WireMessage } from './messages.js'
 import type { MsgpackReader } from './MsgpackReader.js'
+import { idRef, readIds } from './readItems.js'
+import { readDeltaSections, readSyncRequestSections, readSyncResponseSections, readUpdateSections, skippedSections, startMessage } from './readSections.js'
 
 const L = WIRE_LIMITS
 
-/** A node id on the wire: printable ASCII without spaces (libp2p peer ids are base58 or base32). */
-const NODE_ID_PATTERN = /^[\x21-\x7e]+$/
+/** What the decoder noticed besides the message itself. */
+export interface DecodeStats {
+  /** Sections of a kind this build does not know, skipped (0 when the message was refused). */
+  skippedSections: number
+}
 
 /**
  * Read and validate one message in the positional layout of `layout.ts`.
  * Throws a `Fault` naming the first field at fault (with the in-memory field
  * names, e.g. `records[3].vclock`); the caller turns it into a `WireError`.
+ * Sections of unknown kinds are skipped and counted in `stats`.
  *
  * The result is made of fresh objects holding only the known fields, in a
  * fixed key order. Vector clocks are null-prototype objects, so a node id such
@@ -30,7 +25,7 @@ const NODE_ID_PATTERN = /^[\x21-\x7e]+$/
  * prototype. Strings of up to 128 bytes (node ids, names, addresses, reasons)
  * come from an interner and are shared between messages.
  */
-export function readMessage(r: MsgpackReader): WireMessage {
+export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage {
   if (!r.atArray()) {
     if (r.remaining() === 0) throw new Fault('not-msgpack', '', 'no bytes')
     throw new Fault('not-an-object', '', 'expected a message envelope (an array)')
@@ -47,273 +42,48 @@ export function readMessage(r: MsgpackReader): WireMessage {
   if (length !== expected) throw new Fault('bad-field', '', `expected ${expected} envelope elements, got ${length}`)
   const ids = readIds(r)
   const from = idRef(r, ids, 'from')
+  startMessage()
+  let msg: WireMessage
   switch (t) {
-    case LAYOUT.typeCode.ping:
-      return { v: 1, type: 'ping', from, seq: r.uint('seq'), updates: readUpdates(r, ids) }
-    case LAYOUT.typeCode.ack:
-      return { v: 1, type: 'ack', from, seq: r.uint('seq'), updates: readUpdates(r, ids) }
-    case LAYOUT.typeCode['ping-req']:
-      return {
-        v: 1,
-        type: 'ping-req',
-        from,
-        seq: r.uint('seq'),
-        target: idRef(r, ids, 'target'),
-        updates: readUpdates(r, ids),
-      }
     case LAYOUT.typeCode.delta:
-      return { v: 1, type: 'delta', from, records: readRecords(r, ids) }
+      msg = { v: 1, type: 'delta', from, records: readDeltaSections(r, ids) }
+      break
+    case LAYOUT.typeCode.ping:
+    case LAYOUT.typeCode.ack: {
+      const seq = r.uint('seq')
+      const type = t === LAYOUT.typeCode.ping ? 'ping' : 'ack'
+      msg = { v: 1, type, from, seq, updates: readUpdateSections(r, ids) }
+      break
+    }
+    case LAYOUT.typeCode['ping-req']: {
+      const seq = r.uint('seq')
+      const target = idRef(r, ids, 'target')
+      msg = { v: 1, type: 'ping-req', from, seq, target, updates: readUpdateSections(r, ids) }
+      break
+    }
     case LAYOUT.typeCode['sync-req']: {
       const join = r.bool('join')
-      const members = readMembers(r, ids)
-      const digest = readDigest(r, ids)
       const session = r.uint('session')
       const part = r.uint('part')
       const parts = r.uint('parts')
       if (parts < 1 || parts > L.maxSyncParts) throw new Fault('bad-field', 'parts', `expected 1..${L.maxSyncParts} parts, got ${parts}`)
       if (part >= parts) throw new Fault('bad-field', 'part', `part ${part} of ${parts}`)
-      const after = readBound(r, 'after')
-      const through = r.nil() ? null : readBound(r, 'through')
-      return { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
+      const { members, digest, after, through } = readSyncRequestSections(r, ids)
+      msg = { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
+      break
     }
     default: {
       // LAYOUT.typeCode['sync-res'], the only code left
-      const members = readMembers(r, ids)
-      const records = readRecords(r, ids)
-      const want = readNames(r, 'want', L.maxWantNames)
       const session = r.uint('session')
       const part = r.uint('part')
       const messages = r.uint('messages')
       if (messages < 1 || messages > L.maxSyncParts) {
         throw new Fault('bad-field', 'messages', `expected 1..${L.maxSyncParts} messages, got ${messages}`)
       }
-      return { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
+      const { members, records, want } = readSyncResponseSections(r, ids)
+      msg = { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
     }
   }
-}
-
-function readIds(r: MsgpackReader): string[] {
-  const n = r.array('ids', LAYOUT.maxIds)
-  const ids = new Array<string>(n)
-  for (let i = 0; i < n; i++) {
-    try {
-      const id = r.string('', 1, L.maxIdLength, true)
-      if (!NODE_ID_PATTERN.test(id)) throw new Fault('bad-field', '', 'a node id is printable ASCII without spaces')
-      ids[i] = id
-    } catch (e) {
-      throw Fault.within(e, `ids[${i}]`)
-    }
-  }
-  return ids
-}
-
-/** An index into the message's id table, resolved to the node id. */
-function idRef(r: MsgpackReader, ids: readonly string[], field: string): string {
-  const i = r.uint(field)
-  const id = ids[i]
-  if (id === undefined) throw new Fault('bad-field', field, `id index ${i} is outside the ${ids.length}-entry id table`)
-  return id
-}
-
-function readUpdates(r: MsgpackReader, ids: readonly string[]): Update[] {
-  const n = r.array('updates', L.maxUpdates)
-  const out = new Array<Update>(n)
-  for (let i = 0; i < n; i++) {
-    try {
-      out[i] = readUpdate(r, ids)
-    } catch (e) {
-      throw Fault.within(e, `updates[${i}]`)
-    }
-  }
-  return out
-}
-
-function readUpdate(r: MsgpackReader, ids: readonly string[]): Update {
-  r.tuple('', 2, 'an update [kind, item]')
-  const kind = r.uint('kind')
-  if (kind === LAYOUT.updateKind.record) {
-    try {
-      return { kind: 'record', record: readRecord(r, ids) }
-    } catch (e) {
-      throw Fault.within(e, 'record')
-    }
-  }
-  if (kind === LAYOUT.updateKind.member) {
-    try {
-      return { kind: 'member', member: readMember(r, ids) }
-    } catch (e) {
-      throw Fault.within(e, 'member')
-    }
-  }
-  throw new Fault('unknown-type', 'kind', `unknown update kind ${kind}`)
-}
-
-function readRecords(r: MsgpackReader, ids: readonly string[]): BreakerRecord[] {
-  const n = r.array('records', L.maxRecordsPerMessage)
-  const out = new Array<BreakerRecord>(n)
-  for (let i = 0; i < n; i++) {
-    try {
-      out[i] = readRecord(r, ids)
-    } catch (e) {
-      throw Fault.within(e, `records[${i}]`)
-    }
-  }
-  return out
-}
-
-function readRecord(r: MsgpackReader, ids: readonly string[]): BreakerRecord {
-  r.tuple('', LAYOUT.recordLength, 'a record')
-  // read in wire order
-  const name = readName(r, 'name')
-  const state = readState(r)
-  const override = readOverride(r)
-  const cooldownMs = nonNegative(r, 'cooldownMs')
-  const openCount = r.uint('openCount')
-  if (openCount > MAX_OPEN_COUNT) throw new Fault('bad-field', 'openCount', `${openCount} is above ${MAX_OPEN_COUNT}`)
-  const prober = r.nil() ? null : idRef(r, ids, 'prober')
-  const reason = r.string('reason', 0, L.maxReasonLength, true)
-  const origin = idRef(r, ids, 'origin')
-  const lamport = r.uint('lamport')
-  const vclock = readVClock(r, ids, lamport)
-  const wallTime = finite(r, 'wallTime')
-  return { name, state, override, cooldownMs, openCount, prober, reason, origin, lamport, vclock, wallTime }
-}
-
-function readState(r: MsgpackReader): BreakerState {
-  const c = r.uint('state')
-  if (c === LAYOUT.state.closed) return 'closed'
-  if (c === LAYOUT.state.open) return 'open'
-  if (c === LAYOUT.state['half-open']) return 'half-open'
-  throw new Fault('bad-field', 'state', `unknown breaker state code ${c}`)
-}
-
-function readOverride(r: MsgpackReader): Override {
-  const c = r.uint('override')
-  if (c === LAYOUT.override.none) return null
-  if (c === LAYOUT.override['forced-open']) return 'forced-open'
-  if (c === LAYOUT.override['forced-closed']) return 'forced-closed'
-  throw new Fault('bad-field', 'override', `unknown override code ${c}`)
-}
-
-/** A vector clock whose counters are at most `lamport`, the record's timestamp (see `BreakerRecord.vclock`). */
-function readVClock(r: MsgpackReader, ids: readonly string[], lamport: number): VClock {
-  const n = r.array('vclock', 0xffff_ffff)
-  if (n > 2 * L.maxVClockEntries) {
-    throw new Fault('too-many', 'vclock', `${Math.ceil(n / 2)} entries, at most ${L.maxVClockEntries}`)
-  }
-  if ((n & 1) !== 0) throw new Fault('bad-field', 'vclock', `expected id/counter pairs, got ${n} elements`)
-  const out = Object.create(null) as Record<string, number>
-  for (let i = 0; i < n; i += 2) {
-    const id = idRef(r, ids, 'vclock')
-    const c = r.uint('vclock')
-    if (c > lamport) throw new Fault('bad-field', 'vclock', `counter ${c} of ${JSON.stringify(id)} is above the record's lamport ${lamport}`)
-    if (out[id] !== undefined) throw new Fault('bad-field', 'vclock', `node id ${JSON.stringify(id)} appears twice`)
-    out[id] = c
-  }
-  return out
-}
-
-function readMembers(r: MsgpackReader, ids: readonly string[]): Member[] {
-  const n = r.array('members', L.maxMembers)
-  const out = new Array<Member>(n)
-  for (let i = 0; i < n; i++) {
-    try {
-      out[i] = readMember(r, ids)
-    } catch (e) {
-      throw Fault.within(e, `members[${i}]`)
-    }
-  }
-  return out
-}
-
-function readMember(r: MsgpackReader, ids: readonly string[]): Member {
-  r.tuple('', LAYOUT.memberLength, 'a member')
-  return {
-    id: idRef(r, ids, 'id'),
-    name: r.string('name', 0, L.maxNameLength, true),
-    addrs: readAddrs(r),
-    incarnation: r.uint('incarnation'),
-    status: readStatus(r),
-  }
-}
-
-function readAddrs(r: MsgpackReader): string[] {
-  const n = r.array('addrs', L.maxAddrsPerMember)
-  const out = new Array<string>(n)
-  for (let i = 0; i < n; i++) {
-    try {
-      out[i] = r.string('', 1, L.maxAddrLength, true)
-    } catch (e) {
-      throw Fault.within(e, `addrs[${i}]`)
-    }
-  }
-  return out
-}
-
-function readStatus(r: MsgpackReader): MemberStatus {
-  const c = r.uint('status')
-  if (c === LAYOUT.status.alive) return 'alive'
-  if (c === LAYOUT.status.suspect) return 'suspect'
-  if (c === LAYOUT.status.dead) return 'dead'
-  if (c === LAYOUT.status.left) return 'left'
-  throw new Fault('bad-field', 'status', `unknown member status code ${c}`)
-}
-
-function readDigest(r: MsgpackReader, ids: readonly string[]): DigestEntry[] {
-  const n = r.array('digest', L.maxRecordsPerMessage)
-  const out = new Array<DigestEntry>(n)
-  for (let i = 0; i < n; i++) {
-    try {
-      r.tuple('', LAYOUT.digestEntryLength, 'a digest entry [name, lamport, origin]')
-      const name = readName(r, 'name')
-      const lamport = r.uint('lamport')
-      out[i] = [name, lamport, idRef(r, ids, 'origin')]
-    } catch (e) {
-      throw Fault.within(e, `digest[${i}]`)
-    }
-  }
-  return out
-}
-
-function readNames(r: MsgpackReader, field: string, max: number): string[] {
-  const n = r.array(field, max)
-  const out = new Array<string>(n)
-  for (let i = 0; i < n; i++) {
-    try {
-      out[i] = readName(r, '')
-    } catch (e) {
-      throw Fault.within(e, `${field}[${i}]`)
-    }
-  }
-  return out
-}
-
-/** A sync range bound: '' or a breaker name. */
-function readBound(r: MsgpackReader, field: string): string {
-  const s = r.string(field, 0, L.maxNameLength, true)
-  if (s !== '' && !BREAKER_NAME_PATTERN.test(s)) {
-    throw new Fault('bad-name', field, 'a range bound is empty or a breaker name')
-  }
-  return s
-}
-
-/** A breaker name: 1..maxNameLength characters of `BREAKER_NAME_PATTERN` (`bad-name` otherwise). */
-function readName(r: MsgpackReader, field: string): string {
-  const name = r.string(field, 1, L.maxNameLength, true)
-  if (!BREAKER_NAME_PATTERN.test(name)) {
-    throw new Fault('bad-name', field, 'a breaker name is letters, digits and . _ - : / @ only')
-  }
-  return name
-}
-
-function nonNegative(r: MsgpackReader, field: string): number {
-  const x = r.number(field)
-  if (!(x >= 0) || x === Infinity) throw new Fault('bad-field', field, `expected a finite non-negative number, got ${x}`)
-  return x
-}
-
-function finite(r: MsgpackReader, field: string): number {
-  const x = r.number(field)
-  if (!Number.isFinite(x)) throw new Fault('bad-field', field, `expected a finite number, got ${x}`)
-  return x
+  if (stats !== undefined) stats.skippedSections = skippedSections()
+  return msg
 }

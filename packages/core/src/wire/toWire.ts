@@ -1,16 +1,20 @@
 import type { VClock } from '../clock/VectorClock.js'
 import type { Member } from '../membership/Member.js'
+import type { AppItem, MemberUpdate } from '../membership/SwimMessage.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { DigestEntry } from '../table/digest.js'
 import { LAYOUT } from './layout.js'
-import { PROTOCOL_VERSION, type DigestEntry, type Update, type WireMessage } from './messages.js'
+import { PROTOCOL_VERSION, type OutgoingMessage, type RecordUpdate } from './messages.js'
+
+const K = LAYOUT.section
 
 /**
  * A message in the positional layout of `layout.ts`, ready for MessagePack.
  * Trusts its input (it comes from this process): it does not validate, and a
  * message the decoder would reject encodes to bytes the peer will reject.
- * Throws `TypeError` only for an unknown `type` or enum value.
+ * Throws `TypeError` only for an unknown `type`, update kind or enum value.
  */
-export function toWire(msg: WireMessage): unknown[] {
+export function toWire(msg: OutgoingMessage): unknown[] {
   const ids = new IdTable()
   const from = ids.ref(msg.from)
   const v = PROTOCOL_VERSION
@@ -21,36 +25,25 @@ export function toWire(msg: WireMessage): unknown[] {
       return [v, LAYOUT.typeCode.ack, ids.list, from, msg.seq, updates(msg.updates, ids)]
     case 'ping-req':
       return [v, LAYOUT.typeCode['ping-req'], ids.list, from, msg.seq, ids.ref(msg.target), updates(msg.updates, ids)]
-    case 'delta':
-      return [v, LAYOUT.typeCode.delta, ids.list, from, records(msg.records, ids)]
-    case 'sync-req':
-      return [
-        v,
-        LAYOUT.typeCode['sync-req'],
-        ids.list,
-        from,
-        msg.join,
-        members(msg.members, ids),
-        digest(msg.digest, ids),
-        msg.session,
-        msg.part,
-        msg.parts,
-        msg.after,
-        msg.through,
-      ]
-    case 'sync-res':
-      return [
-        v,
-        LAYOUT.typeCode['sync-res'],
-        ids.list,
-        from,
-        members(msg.members, ids),
-        records(msg.records, ids),
-        msg.want.slice(),
-        msg.session,
-        msg.part,
-        msg.messages,
-      ]
+    case 'delta': {
+      const sections: unknown[] = []
+      if (msg.records.length > 0) sections.push([K.records, records(msg.records, ids)])
+      return [v, LAYOUT.typeCode.delta, ids.list, from, sections]
+    }
+    case 'sync-req': {
+      const sections: unknown[] = []
+      if (msg.members.length > 0) sections.push([K.members, members(msg.members, ids)])
+      // always sent: the range means something even without entries
+      sections.push([K.digest, [msg.after, msg.through, digest(msg.digest, ids)]])
+      return [v, LAYOUT.typeCode['sync-req'], ids.list, from, msg.join, msg.session, msg.part, msg.parts, sections]
+    }
+    case 'sync-res': {
+      const sections: unknown[] = []
+      if (msg.members.length > 0) sections.push([K.members, members(msg.members, ids)])
+      if (msg.records.length > 0) sections.push([K.records, records(msg.records, ids)])
+      if (msg.want.length > 0) sections.push([K.want, msg.want.slice()])
+      return [v, LAYOUT.typeCode['sync-res'], ids.list, from, msg.session, msg.part, msg.messages, sections]
+    }
     default:
       throw new TypeError(`cannot encode message of unknown type ${JSON.stringify((msg as { type?: unknown }).type)}`)
   }
@@ -87,15 +80,20 @@ class IdTable {
   }
 }
 
-function updates(list: readonly Update[], ids: IdTable): unknown[] {
-  const out = new Array<unknown>(list.length)
+/** Piggybacked updates as sections: the member updates, then the records, each in their order. */
+function updates(list: readonly (MemberUpdate | AppItem)[], ids: IdTable): unknown[] {
+  let memberList: unknown[] | null = null
+  let recordList: unknown[] | null = null
   for (let i = 0; i < list.length; i++) {
-    const u = list[i] as Update
-    if (u.kind === 'member') out[i] = [LAYOUT.updateKind.member, member(u.member, ids)]
-    else if (u.kind === 'record') out[i] = [LAYOUT.updateKind.record, record(u.record, ids)]
-    else throw new TypeError(`cannot encode update of unknown kind ${JSON.stringify((u as { kind?: unknown }).kind)}`)
+    const u = list[i] as MemberUpdate | AppItem
+    if (u.kind === 'member') (memberList ??= []).push(member((u as MemberUpdate).member, ids))
+    else if (u.kind === 'record') (recordList ??= []).push(record((u as RecordUpdate).record, ids))
+    else throw new TypeError(`cannot encode update of unknown kind ${JSON.stringify(u.kind)}`)
   }
-  return out
+  const sections: unknown[] = []
+  if (memberList !== null) sections.push([K.members, memberList])
+  if (recordList !== null) sections.push([K.records, recordList])
+  return sections
 }
 
 function records(list: readonly BreakerRecord[], ids: IdTable): unknown[] {

@@ -1,5 +1,5 @@
-import type { NodeId } from '../table/BreakerRecord.js'
 import { remainingSuspicionTime, suspicionTimeout } from './timeouts.js'
+import type { NodeId } from '../types.js'
 
 /**
  * Confirmations that bring a suspicion down to its minimum timeout:

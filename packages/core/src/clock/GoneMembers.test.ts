@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GoneMembers } from './VClockPruner.js'
+import { GoneMembers } from './GoneMembers.js'
 
 describe('GoneMembers', () => {
   it('reports ids gone for at least the TTL', () => {

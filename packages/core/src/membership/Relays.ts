@@ -1,4 +1,4 @@
-import type { NodeId } from '../table/BreakerRecord.js'
+import type { NodeId } from '../types.js'
 
 /** A ping sent for someone else's ping-req: its ack goes back to `requester` under `seq`. */
 export interface Relay {

@@ -1,5 +1,5 @@
-import type { NodeId } from '../table/BreakerRecord.js'
 import { randomIndex, shuffle } from './random.js'
+import type { NodeId } from '../types.js'
 
 /**
  * SWIM's probe order: a shuffled round-robin over the probe candidates. Each

@@ -5,7 +5,7 @@ import type { BreakerRecord } from '../table/BreakerRecord.js'
 import { MAX_OPEN_COUNT } from '../table/BreakerRecord.js'
 import { decodeMessage, encodeMessage } from './codec.js'
 import { WIRE_LIMITS, type DigestEntry, type WireMessage } from './messages.js'
-import { MessageSize, paginate, utf8Bytes } from './wireSize.js'
+import { MessageSize, paginate, utf8Bytes } from './MessageSize.js'
 
 const printable = fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c))
 const arbId = fc.string({ minLength: 1, maxLength: 128, unit: printable })

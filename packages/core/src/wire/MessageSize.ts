@@ -1,6 +1,9 @@
+import type { PiggybackMeasure } from '../membership/Dissemination.js'
 import type { Member } from '../membership/Member.js'
+import type { AppItem, MemberUpdate } from '../membership/SwimMessage.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
-import { WIRE_LIMITS, type DigestEntry, type Update } from './messages.js'
+import type { DigestEntry } from '../table/digest.js'
+import { WIRE_LIMITS, type RecordUpdate } from './messages.js'
 
 /**
  * Upper bounds of the encoded size of message parts (the positional layout of
@@ -86,10 +89,12 @@ export class MessageSize {
     return this.settle()
   }
 
-  addUpdate(u: Update): boolean {
-    this.pending += 3 // [kind, item]
-    if (u.kind === 'member') this.member(u.member)
-    else this.record(u.record)
+  /** A piggybacked update; false for an item kind the wire cannot encode. */
+  addUpdate(u: MemberUpdate | AppItem): boolean {
+    if (u.kind === 'member') this.member((u as MemberUpdate).member)
+    else if (u.kind === 'record') this.record((u as RecordUpdate).record)
+    else return false
+    this.pending += 3 // its share of the section headers
     return this.settle()
   }
 
@@ -149,6 +154,12 @@ export class MessageSize {
     this.pending = 0
     this.fresh.clear()
   }
+}
+
+/** The byte measure `Swim` keeps its piggybacked updates within (see `SwimOptions.measure`). */
+export function piggybackMeasure(limitBytes: number): PiggybackMeasure {
+  const size = new MessageSize(limitBytes)
+  return { add: (update) => size.addUpdate(update) }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Member } from './Member.js'
-import type { MemberEntry, MemberTable } from './memberTable.js'
+import type { MemberEntry, MemberTable } from './MemberTable.js'
 import type { SwimConfig } from './SwimConfig.js'
 
 /** Wait before retry `attempts + 1` of a dead member, ms: the interval doubled per retry so far, capped. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Awareness } from './awareness.js'
+import { Awareness } from './Awareness.js'
 
 describe('Awareness', () => {
   it.each<[number, number[], number, number]>([

@@ -1,7 +1,7 @@
 import type { LeapBudget } from '../clock/LeapBudget.js'
-import type { NodeId } from '../table/BreakerRecord.js'
-import type { Member, MemberStatus } from './Member.js'
-import type { Suspicion } from './suspicion.js'
+import type { Member } from './Member.js'
+import type { Suspicion } from './Suspicion.js'
+import type { MemberStatus, NodeId } from '../types.js'
 
 /** Alive and suspect members are live: probed, counted in N, candidates for helpers and gossip (once confirmed). */
 export function isLive(status: MemberStatus): boolean {

@@ -1,7 +1,0 @@
-export { FleetNode } from './FleetNode.js'
-export type { Channel, FleetTransport, BreakerChange, FleetNodeInit, FleetCounters } from './FleetNode.js'
-export { FleetBreaker } from './FleetBreaker.js'
-export type { BreakerCounters } from './FleetBreaker.js'
-export { resolveFleetOptions, DEFAULT_RECORD_TTL_MS, DEFAULT_VCLOCK_TTL_MS } from './FleetOptions.js'
-export type { FleetOptions, ResolvedFleetOptions } from './FleetOptions.js'
-export { entitledProber } from './probeChoice.js'

@@ -1,0 +1,63 @@
+import { Packr, Unpackr } from 'msgpackr'
+import { describe, expect, it } from 'vitest'
+import type { BreakerOptions } from '../breaker/BreakerOptions.js'
+import { FleetSim } from '../testing/FleetSim.js'
+import type { SimPacket } from '../testing/FleetSim.js'
+import type { Channel } from '../types.js'
+
+// A fleet in the middle of a rolling upgrade: half of it runs a newer build
+// whose every message carries one more section, of a kind this build does not
+// know (say, per-node opinions). This build must keep working with it: merge
+// everything it knows from those messages, skip and count the rest.
+
+const OPINIONS = 7 // a section kind this build does not know (layout.ts)
+const OPTIONS: BreakerOptions = { failureRate: 50, minimumCalls: 5, window: { kind: 'count', size: 10 }, cooldownMs: 1_000 }
+
+// the codec's own MessagePack settings (codec.ts), so the rest of each message is byte-for-byte what it was
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false, structuredClone: false, bundleStrings: false })
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true })
+
+/** Nodes 0, 1 and 2 run the newer build. */
+const NEWER = new Set([0, 1, 2])
+
+describe('rolling upgrade: nodes of a newer build add a section kind', () => {
+  it('older nodes merge everything they know from them, count the unknown sections, and the fleet converges', () => {
+    const rewritten = new Map<Channel, number>()
+    /** What a node of the newer build sends: the same message with an opinions section among the known ones. */
+    const newerBuild = (index: number, packet: SimPacket): SimPacket => {
+      if (!NEWER.has(index)) return packet
+      const raw = unpackr.unpack(packet.bytes) as unknown[]
+      const sections = raw[raw.length - 1] as unknown[]
+      sections.splice(Math.min(1, sections.length), 0, [OPINIONS, [[`node-00${index + 1}`, 0.73, 'dep', [true, null]]]])
+      rewritten.set(packet.channel, (rewritten.get(packet.channel) ?? 0) + 1)
+      return { channel: packet.channel, bytes: packr.pack(raw) }
+    }
+    const sim = new FleetSim({ size: 6, swim: 'local', seed: 5, rewrite: newerBuild })
+    expect(sim.runUntil(() => sim.viewsAgree(), 30_000, 20)).toBeDefined()
+    for (const i of sim.live()) sim.node(i).breaker('dep', OPTIONS)
+
+    // A trip on a newer node reaches every node (gossip and piggyback from the newer build).
+    const dep = sim.node(0).breaker('dep')
+    for (let k = 0; k < 5; k++) if (dep.tryAcquire()) dep.record(false, 1)
+    expect(sim.runUntil(() => sim.live().every((i) => sim.node(i).breaker('dep').state === 'open'), 2_000)).toBeDefined()
+    // Writes on both builds spread both ways.
+    sim.node(4).forceOpen('older-writes')
+    sim.node(1).forceClose('newer-writes')
+    expect(sim.runUntil(() => sim.tablesAgree() && sim.node(3).table.size === 3, 5_000)).toBeDefined()
+
+    // A node of the older build joins through a newer one: push-pull carries the unknown section too.
+    const joiner = sim.add('late')
+    expect(sim.runUntil(() => sim.viewsAgree() && sim.tablesAgree(), 30_000, 20)).toBeDefined()
+    expect(sim.node(joiner).table.get('newer-writes')?.override).toBe('forced-closed')
+    expect(sim.node(joiner).synced).toBe(true)
+
+    // Every channel carried the newer build's messages.
+    expect([...rewritten.keys()].sort()).toEqual(['gossip', 'swim', 'sync'])
+    // Every node skipped and counted the sections it does not know, and refused nothing else.
+    for (const i of sim.live()) {
+      const dropped = sim.node(i).counters.dropped
+      expect(Object.keys(dropped), `node ${i}`).toEqual(['unknown-section'])
+      expect(dropped['unknown-section'], `node ${i}`).toBeGreaterThan(0)
+    }
+  })
+})
