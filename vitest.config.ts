@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config'
 // checks: runs files in parallel) and `integration` (real processes, real TCP, network namespaces: one file at a
 // time, so a loaded 2-core machine runs at most one fleet at once).
 const INTEGRATION = ['test/**/*.test.ts', 'packages/*/src/**/*.process.test.ts', 'packages/cli/src/bin.test.ts']
+// The architecture's rules read files only: they run with the unit tests.
+const RULES = ['test/rules/**/*.test.ts']
 
 export default defineConfig({
   test: {
@@ -15,8 +17,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'deploy/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...INTEGRATION],
+          include: ['packages/*/src/**/*.test.ts', 'deploy/**/*.test.ts', ...RULES],
+          exclude: ['**/node_modules/**', '**/dist/**', ...INTEGRATION.filter((g) => !g.startsWith('test/'))],
         },
       },
       {
@@ -24,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: INTEGRATION,
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...RULES],
           fileParallelism: false,
           testTimeout: 180_000,
         },

@@ -225,7 +225,14 @@ export class MemberView {
     if (incoming.id === this.self) return this.refuteIfNeeded(incoming, now)
     const entry = this.table.get(incoming.id)
     if (entry === undefined) {
-      const admitted = incoming.status === 'alive' && this.admission.admitNew(this.table, incoming, firstHand, now, (id) => this.introductions.done(id))
+      // News of a member this node does not list: an alive one starts unconfirmed (or
+      // confirmed, first-hand). A dead or left one is listed as such only when a confirmed
+      // member says so (unconfirmed: never probed, dialled or passed on; gone after the
+      // retention), so a member that died before this node reached it still shows dead
+      // here, as everywhere; a suspicion of an unknown member is ignored.
+      const vouched = from !== null && this.table.get(from)?.confirmed === true
+      const listable = incoming.status === 'alive' || (vouched && (incoming.status === 'dead' || incoming.status === 'left'))
+      const admitted = listable && this.admission.admitNew(this.table, incoming, firstHand, now, (id) => this.introductions.done(id))
       if (admitted) this.store(incoming, null, now, firstHand)
       return null
     }

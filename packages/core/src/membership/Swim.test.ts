@@ -129,6 +129,14 @@ describe('Swim', () => {
     expect(a.member('b')).toBeUndefined()
   })
 
+  it('lists an unknown member as dead (unconfirmed) when a confirmed member reports it dead, never as suspect', () => {
+    const a = node('a', ['b'])
+    a.receive(ping('b', 1, [memberUpdate(member('y', 0, 'suspect')), memberUpdate(member('z', 2, 'dead'))]), 0)
+    expect(a.member('y')).toBeUndefined()
+    expect(a.member('z')).toEqual(member('z', 2, 'dead'))
+    expect(a.isConfirmed('z')).toBe(false)
+  })
+
   it('refutes a suspicion of itself with a higher incarnation, carried in the ack', () => {
     const a = node('a', ['b'])
     const out = a.receive(ping('b', 9, [memberUpdate(member('a', 0, 'suspect'))]), 0)
