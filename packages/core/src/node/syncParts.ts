@@ -21,6 +21,42 @@ export interface AnswerPart {
 const byName = (a: DigestEntry, b: DigestEntry): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
 /**
+ * Fills messages one list at a time: an item goes into the current message
+ * while its list is under its count limit and the message's encoded size
+ * (`MessageSize`) has room, else a new message starts with it.
+ */
+class Packer<P> {
+  readonly parts: P[] = []
+  private size: MessageSize
+
+  constructor(
+    private readonly self: string,
+    private readonly limit: number,
+    private readonly empty: () => P,
+    public current: P = empty(),
+  ) {
+    this.size = new MessageSize(limit).id(self)
+  }
+
+  put<T>(items: readonly T[], list: (p: P) => T[], max: number, add: (size: MessageSize, item: T) => boolean): void {
+    for (const item of items) {
+      if (list(this.current).length >= max || !add(this.size, item)) {
+        this.parts.push(this.current)
+        this.current = this.empty()
+        this.size = new MessageSize(this.limit).id(this.self)
+        add(this.size, item)
+      }
+      list(this.current).push(item)
+    }
+  }
+
+  /** Every message, the current one included. */
+  done(): P[] {
+    return [...this.parts, this.current]
+  }
+}
+
+/**
  * Cut a sync request into parts that each fit one message: members first,
  * then the digest sorted by name, so every part with digest entries covers a
  * contiguous name range. The ranges partition all names: each part with
@@ -30,29 +66,10 @@ const byName = (a: DigestEntry, b: DigestEntry): number => (a[0] < b[0] ? -1 : a
  */
 export function requestParts(self: string, members: readonly Member[], digest: readonly DigestEntry[], limit = WIRE_LIMITS.maxMessageBytes): RequestPart[] {
   const sorted = [...digest].sort(byName)
-  const parts: Array<{ members: Member[]; digest: DigestEntry[] }> = []
-  let current = { members: [] as Member[], digest: [] as DigestEntry[] }
-  let size = new MessageSize(limit).id(self)
-  const next = (): void => {
-    parts.push(current)
-    current = { members: [], digest: [] }
-    size = new MessageSize(limit).id(self)
-  }
-  for (const m of members) {
-    if (current.members.length >= WIRE_LIMITS.maxMembers || !size.addMember(m)) {
-      next()
-      size.addMember(m)
-    }
-    current.members.push(m)
-  }
-  for (const e of sorted) {
-    if (current.digest.length >= WIRE_LIMITS.maxRecordsPerMessage || !size.addDigestEntry(e)) {
-      next()
-      size.addDigestEntry(e)
-    }
-    current.digest.push(e)
-  }
-  parts.push(current)
+  const packer = new Packer(self, limit, () => ({ members: [] as Member[], digest: [] as DigestEntry[] }))
+  packer.put(members, (p) => p.members, WIRE_LIMITS.maxMembers, (size, m) => size.addMember(m))
+  packer.put(sorted, (p) => p.digest, WIRE_LIMITS.maxRecordsPerMessage, (size, e) => size.addDigestEntry(e))
+  const parts = packer.done()
   const lastWithDigest = parts.reduce((last, p, i) => (p.digest.length > 0 ? i : last), -1)
   let after = ''
   return parts.map((p, i) => {
@@ -83,35 +100,10 @@ export function answerParts(
   want: readonly string[],
   limit = WIRE_LIMITS.maxMessageBytes,
 ): AnswerPart[] {
-  const parts: AnswerPart[] = []
-  let current: AnswerPart = { members: [], records: [], want: [] }
-  let size = new MessageSize(limit).id(self)
-  const next = (): void => {
-    parts.push(current)
-    current = { members: [], records: [], want: [] }
-    size = new MessageSize(limit).id(self)
-  }
-  for (const m of members) {
-    if (current.members.length >= WIRE_LIMITS.maxMembers || !size.addMember(m)) {
-      next()
-      size.addMember(m)
-    }
-    current.members.push(m)
-  }
-  for (const r of records) {
-    if (current.records.length >= WIRE_LIMITS.maxRecordsPerMessage || !size.addRecord(r)) {
-      next()
-      size.addRecord(r)
-    }
-    current.records.push(r)
-  }
-  for (const n of want) {
-    if (current.want.length >= WIRE_LIMITS.maxWantNames || !size.addName(n)) {
-      next()
-      size.addName(n)
-    }
-    current.want.push(n)
-  }
-  parts.push(current)
+  const packer = new Packer<AnswerPart>(self, limit, () => ({ members: [], records: [], want: [] }))
+  packer.put(members, (p) => p.members, WIRE_LIMITS.maxMembers, (size, m) => size.addMember(m))
+  packer.put(records, (p) => p.records, WIRE_LIMITS.maxRecordsPerMessage, (size, r) => size.addRecord(r))
+  packer.put(want, (p) => p.want, WIRE_LIMITS.maxWantNames, (size, n) => size.addName(n))
+  const parts = packer.done()
   return parts
 }

@@ -53,47 +53,38 @@ export function registerBreakerMetrics(registry: Registry, top: () => readonly E
     },
   })
 
-  new Gauge({
-    name: 'breaker_mesh_breaker_window_calls',
-    help: 'Calls in this node\'s current sliding window of the breaker (the base of the failure and slow-call ratios).',
-    labelNames: ['breaker'] as const,
-    registers,
-    collect() {
-      this.reset()
-      const v = view()
-      for (const { label, stats: b } of top()) this.set({ breaker: label }, windowOf(b, v)?.calls ?? 0)
-    },
-  })
-
-  new Gauge({
-    name: 'breaker_mesh_breaker_failure_ratio',
-    help: 'Failed calls / calls in this node\'s current window (0 to 1; 0 for an empty window). The failureRate rule trips at failureRate / 100.',
-    labelNames: ['breaker'] as const,
-    registers,
-    collect() {
-      this.reset()
-      const v = view()
-      for (const { label, stats: b } of top()) {
-        const w = windowOf(b, v)
-        this.set({ breaker: label }, w ? ratio(w.failures, w.calls) : 0)
-      }
-    },
-  })
-
-  new Gauge({
-    name: 'breaker_mesh_breaker_slow_call_ratio',
-    help: 'Slow calls / calls in this node\'s current window (0 to 1; 0 for an empty window). A call is slow at slowCallDurationMs or more.',
-    labelNames: ['breaker'] as const,
-    registers,
-    collect() {
-      this.reset()
-      const v = view()
-      for (const { label, stats: b } of top()) {
-        const w = windowOf(b, v)
-        this.set({ breaker: label }, w ? ratio(w.slow, w.calls) : 0)
-      }
-    },
-  })
+  /** A gauge per exported breaker, from its current window. */
+  const windowGauge = (name: string, help: string, value: (w: Window) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['breaker'] as const,
+      registers,
+      collect() {
+        this.reset()
+        const v = view()
+        for (const { label, stats: b } of top()) {
+          const w = windowOf(b, v)
+          this.set({ breaker: label }, w ? value(w) : 0)
+        }
+      },
+    })
+  }
+  windowGauge(
+    'breaker_mesh_breaker_window_calls',
+    'Calls in this node\'s current sliding window of the breaker (the base of the failure and slow-call ratios).',
+    (w) => w.calls,
+  )
+  windowGauge(
+    'breaker_mesh_breaker_failure_ratio',
+    'Failed calls / calls in this node\'s current window (0 to 1; 0 for an empty window). The failureRate rule trips at failureRate / 100.',
+    (w) => ratio(w.failures, w.calls),
+  )
+  windowGauge(
+    'breaker_mesh_breaker_slow_call_ratio',
+    'Slow calls / calls in this node\'s current window (0 to 1; 0 for an empty window). A call is slow at slowCallDurationMs or more.',
+    (w) => ratio(w.slow, w.calls),
+  )
 
   new Counter({
     name: 'breaker_mesh_call_timeouts_total',
