@@ -4,11 +4,14 @@
 import os from 'node:os'
 import { pause, pollUntil } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
+import { measureFanoutFloor } from '../lib/fanoutFloor.mjs'
 import { loopbackRtt } from '../lib/loopbackRtt.mjs'
 import { summarize } from '../lib/summarize.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
 
 const P99_TARGET = target('<=', 50, 'ms')
+/** Issue 13: propagation p99 at most 3× the raw TCP fan-out floor's p99 at the same N. */
+const RATIO_TARGET = target('<=', 3, '×')
 
 /** One force-open; resolves with each other node's delay (ms) or rejects after `timeoutMs`. */
 async function trial(fleet, origin, name, timeoutMs) {
@@ -59,12 +62,13 @@ export default {
     out.method.push(
       `Fleets of ${sizes.join(', ')} real breaker-mesh processes (scripts/bench/fixtures/bench-node.mjs embedding \`createMesh()\`, compiled JS) on 127.0.0.1, SWIM profile \`local\`, mDNS off, all joined through the first node's \`host:port\`. Each fleet is fully meshed (every node lists every node alive) before the trials.`,
       `Trial: \`mesh.forceOpen(name)\` on one node (origin rotating over the fleet, a fresh breaker name per trial); t0 is stamped in the origin right after the call returns (the gossip message leaves on the next event-loop turn, so t0 precedes it). Each other node stamps the moment its mesh emits the 'breaker' event with state 'open'. A trial's figure is the time until the LAST node reported it; ${trials} trials per size after ${warmup} unrecorded warm-up trials, 50 ms apart, 10 s deadline each (a trial past it counts as failed).`,
-      'Floor: 1-byte TCP ping-pong between two processes over loopback (TCP_NODELAY), 500 round trips, measured right after each fleet is up (same load).',
+      `Floor: the same fan-out with no libp2p, measured in the same run just before each fleet starts: N plain Node processes (scripts/bench/fixtures/fanout-node.mjs), each with a TCP connection (TCP_NODELAY) to every other; one writes a 100-byte frame to every peer and the time until the last peer has read it is one sample (origin rotating, ${trials} samples after 3 warm-ups). Propagation is reported as a ratio to it: p50 / floor p50 and p99 / floor p99.`,
+      'Extra row: 1-byte TCP ping-pong between two processes over loopback (TCP_NODELAY), 500 round trips, measured right after each fleet is up (same load).',
       '50 processes only run when the machine holds them: projected from the measured idle CPU of the 25-process fleet, the 50 must use less than 70 % of the cores.',
     )
     const table = {
       title: 'Time until every other node reports the force-open (ms)',
-      columns: ['processes', 'trials ok', 'p50', 'p90', 'p99', 'max', 'per-node p50', 'loopback RTT p50 / p99', 'fleet idle CPU (cores)'],
+      columns: ['processes', 'trials ok', 'p50', 'p90', 'p99', 'max', 'per-node p50', 'floor p50 / p99', 'ratio p50 / p99', 'loopback RTT p50 / p99', 'fleet idle CPU (cores)'],
       rows: [],
     }
     out.tables.push(table)
@@ -83,6 +87,12 @@ export default {
       }
       let fleet
       try {
+        // The floor first, with no fleet running: a pooled fleet of another size stops now.
+        if (ctx.pool.fleet && ctx.pool.fleet.size !== size) {
+          await ctx.pool.fleet.stop()
+          ctx.pool.fleet = null
+        }
+        const floor = summarize(await measureFanoutFloor(size, { trials, signal: ctx.signal }))
         fleet = await acquireFleet(ctx, { size, label: `prop${size}`, events: ['breaker'] })
         const rtt = summarize(await loopbackRtt({ count: 500 }))
         const cpu = await fleetCpu(fleet, 2000)
@@ -102,7 +112,9 @@ export default {
         }
         const all = summarize(results.map((r) => r.all))
         const perNode = summarize(results.flatMap((r) => r.delays))
-        out.raw[`size${size}`] = { trials: results.map((r) => r.all), perNode: results.map((r) => r.delays), failed, rtt, idleCpuCores: cpu }
+        out.raw[`size${size}`] = { trials: results.map((r) => r.all), perNode: results.map((r) => r.delays), failed, rtt, floor, idleCpuCores: cpu }
+        const r50 = all && floor ? all.p50 / floor.p50 : null
+        const r99 = all && floor ? all.p99 / floor.p99 : null
         table.rows.push([
           size,
           `${results.length}/${results.length + failed}`,
@@ -111,6 +123,8 @@ export default {
           fmt(all?.p99),
           fmt(all?.max),
           fmt(perNode?.p50),
+          `${fmt(floor?.p50)} / ${fmt(floor?.p99)}`,
+          `${fmt(r50)} / ${fmt(r99)}`,
           `${fmt(rtt?.p50)} / ${fmt(rtt?.p99)}`,
           fmt(cpu),
         ])
@@ -119,6 +133,14 @@ export default {
           row({ metric: `propagation p50, ${size} processes`, value: all?.p50, unit: 'ms', note: `loopback RTT p50 ${fmt(rtt?.p50, 'ms')}`, ref: true }),
           row({ metric: `propagation p99, ${size} processes`, value: all?.p99, unit: 'ms', target: size === 25 ? P99_TARGET : null, note: failNote, ref: true }),
           row({ metric: `propagation max, ${size} processes`, value: all?.max, unit: 'ms' }),
+          row({ metric: `propagation p50 ÷ floor p50, ${size} processes`, value: r50, unit: '×', note: `floor p50 ${fmt(floor?.p50, 'ms')} (raw TCP fan-out, same run)` }),
+          row({
+            metric: `propagation p99 ÷ floor p99, ${size} processes`,
+            value: r99,
+            unit: '×',
+            target: size >= 10 ? RATIO_TARGET : null,
+            note: `floor p99 ${fmt(floor?.p99, 'ms')} (raw TCP fan-out, same run)`,
+          }),
         )
         if (failed) out.errors.push(`${size} processes: ${failNote}`)
       } catch (err) {

@@ -68,6 +68,13 @@ export class Dissemination {
     return n
   }
 
+  /** Updates waiting that call for a gossip round: member news, and the items of delegates that want rounds. */
+  get urgent(): number {
+    let n = this.selfQueue.size + this.memberQueue.size
+    for (const delegate of this.delegates) if (delegate.gossipRounds !== false) n += delegate.queued
+    return n
+  }
+
   /** Queue a member's view (ours in the self queue); `source` told us and does not need it back. */
   queueMember(member: Member, source: NodeId | null): void {
     const queue = member.id === this.self ? this.selfQueue : this.memberQueue

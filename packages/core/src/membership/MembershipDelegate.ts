@@ -33,8 +33,17 @@ export interface BroadcastLimit {
 export interface MembershipDelegate<I extends AppItem = AppItem> {
   /** The item kind this delegate owns: unique per `Swim`, and never 'member'. */
   readonly kind: I['kind']
-  /** Items waiting to be piggybacked: a gossip round is skipped when no delegate (and no member update) has any. */
+  /** Items waiting to be piggybacked. */
   readonly queued: number
+  /**
+   * Whether this delegate's waiting items start SWIM gossip rounds (extra
+   * pings to `gossipNodes` members every `gossipIntervalMs`) [true]. False for
+   * items that have a dissemination path of their own (the breaker records go
+   * by gossipsub): they then ride only on messages membership sends anyway
+   * (probes, acks, ping-reqs, rounds started by member news), as a repair path,
+   * and cost no extra message.
+   */
+  readonly gossipRounds?: boolean
   /**
    * The items to piggyback on one message, within `limit`: at most
    * `limit.count`, each one accepted by `limit.fits`. Each returned item

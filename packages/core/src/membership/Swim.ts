@@ -307,7 +307,7 @@ export class Swim {
     if (gossipNodes === 0 || now < this.nextGossipAt) return
     this.nextGossipAt += interval
     if (this.nextGossipAt <= now) this.nextGossipAt = now + interval
-    if (this.news.size === 0) return
+    if (this.news.urgent === 0) return
     for (const to of sample(this.view.table.ids(isLive, [this.self]), gossipNodes, this.random)) {
       const updates = this.piggyback(to)
       if (updates.length === 0) break

@@ -37,6 +37,8 @@ interface Message {
 const LOG_PERIOD_MS = 60_000
 /** Peers and addresses whose refusal was logged; cleared when full (then logged again, once). */
 const MAX_LOGGED_REFUSALS = 1024
+/** Parsed peer ids kept for sends (a fleet's members, with room for churn). */
+const MAX_PARSED_PEER_IDS = 4096
 
 const log = createLogger('p2p')
 
@@ -48,6 +50,7 @@ export class Libp2pHost implements P2PHost {
   readonly #protocolIds: Readonly<Record<DirectChannel, string>>
   readonly #refusals: Record<Refusal, number> = { 'fleet-key': 0, 'foreign-fleet': 0 }
   readonly #loggedRefusals = new Set<string>()
+  readonly #peerIds = new Map<string, PeerId>()
   /** Inbound frames dropped before decoding, by reason. */
   readonly #drops: Record<string, number> = Object.create(null) as Record<string, number>
   readonly #inbox: Inbox
@@ -360,13 +363,19 @@ export class Libp2pHost implements P2PHost {
   }
 
   #parsePeer(peerId: string): PeerId {
-    let peer: PeerId
-    try {
-      peer = peerIdFromString(peerId)
-    } catch (err) {
-      throw new P2PError('P2P_BAD_PEER_ID', `${JSON.stringify(peerId)} is not a libp2p peer id`, { cause: err })
+    // Every send names its peer by string; parsing one costs a multihash decode and
+    // a key, so the members' parsed ids are kept (bounded: a full cache starts over).
+    let peer = this.#peerIds.get(peerId)
+    if (peer === undefined) {
+      try {
+        peer = peerIdFromString(peerId)
+      } catch (err) {
+        throw new P2PError('P2P_BAD_PEER_ID', `${JSON.stringify(peerId)} is not a libp2p peer id`, { cause: err })
+      }
+      if (this.#peerIds.size >= MAX_PARSED_PEER_IDS) this.#peerIds.clear()
+      this.#peerIds.set(peerId, peer)
     }
-    if (peer.equals(this.#node.peerId)) throw new P2PError('P2P_SELF', 'a message cannot be sent to this node itself')
+    if (peerId === this.peerId) throw new P2PError('P2P_SELF', 'a message cannot be sent to this node itself')
     return peer
   }
 

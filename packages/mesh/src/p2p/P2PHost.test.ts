@@ -34,13 +34,13 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, tim
 }
 
 /** Publish a fresh message every 500 ms until `arrived(text)` holds for one of them (mesh links form within heartbeats). */
-async function publishUntil(what: string, publisher: P2PHost, arrived: (text: string) => boolean, timeoutMs = 30_000): Promise<void> {
+async function publishUntil(what: string, publisher: P2PHost, arrived: (text: string) => boolean, timeoutMs = 30_000, perMessageMs = 500): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (let n = 0; ; n++) {
     const t = `msg-${n}`
     await publisher.publish(text(t))
     try {
-      await waitFor(what, () => arrived(t), Math.min(500, deadline - Date.now()))
+      await waitFor(what, () => arrived(t), Math.min(perMessageMs, deadline - Date.now()))
       return
     } catch (err) {
       if (Date.now() >= deadline) throw err
@@ -266,10 +266,14 @@ describe('P2PHost on 127.0.0.1', () => {
 
     await publishUntil('gossip from the seed at every joiner', seed, (t) => got.every((s) => s.has(t)))
     const lastJoiner = joiners[joiners.length - 1] as P2PHost
+    // The joiners know only the seed: it relays to its mesh (D=2) and advertises the
+    // rest by IHAVE gossip, one heartbeat (1 s) at a time, so one message may take a few.
     await publishUntil(
       'gossip from a joiner at the seed and, relayed, at the other joiners',
       lastJoiner,
       (t) => atSeed.has(t) && got.slice(0, -1).every((s) => s.has(t)),
+      45_000,
+      8_000,
     )
   })
 
