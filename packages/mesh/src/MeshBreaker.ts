@@ -1,7 +1,7 @@
 import { BreakerOpenError, EventEmitter } from '@breaker-mesh/core'
 import type { BreakerState, BreakerTimeoutError, Disposer, Event, FleetBreaker, Listener } from '@breaker-mesh/core'
 import { resolveCallPolicy, resolveExecuteOptions } from './call/callOptions.js'
-import type { CallContext, ExecuteOptions, Fallback, FallbackContext, MeshBreakerOptions, ResolvedCallPolicy } from './call/callOptions.js'
+import type { CallContext, ExecuteOptions, MeshBreakerOptions, ResolvedCallPolicy } from './call/callOptions.js'
 import { MESH_BREAKER_EVENTS } from './call/breakerEvents.js'
 import type {
   BreakerStateEvent,
@@ -16,6 +16,9 @@ import { DeadlineQueue } from './call/DeadlineQueue.js'
 import { DurationHistogram } from './call/DurationHistogram.js'
 import type { DurationSnapshot } from './call/DurationHistogram.js'
 import { GuardedCall, NEVER_ABORTED } from './call/GuardedCall.js'
+import { RefusalCache, okResult } from './call/TryResult.js'
+import { callFallback, judge } from './call/userCode.js'
+import type { TryResult } from './call/TryResult.js'
 import type { CallOwner } from './call/GuardedCall.js'
 
 export type { BreakerStateEvent, MeshBreakerEvents }
@@ -58,6 +61,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   readonly onFailure: Event<CallFailureEvent>
 
   private readonly policy: ResolvedCallPolicy
+  private readonly refusals: RefusalCache
   /** No timeout by default: execute() without options takes the short path. */
   private readonly plain: boolean
   /** The breaker has an `isResultFailure`. */
@@ -84,6 +88,7 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     onListenerError?: (error: unknown) => void,
   ) {
     this.policy = resolveCallPolicy(options)
+    this.refusals = new RefusalCache(handle.name)
     this.plain = this.policy.timeoutMs === 0
     this.classifiesResults = this.policy.isResultFailure !== undefined
     const isFailureStatus = this.policy.isFailureStatus
@@ -128,6 +133,37 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   }
 
   /**
+   * `execute()` without the throw, for callers that branch on a refusal on a
+   * hot path: resolves `{ ok: true, value }` after a permitted call, or at
+   * once `{ ok: false, refused: { breaker, state, override } }` when the
+   * breaker refuses — no error object, no rejected promise, no fallback (a
+   * shared frozen result). `fn`'s own failures reject as with `execute()`;
+   * `options` are execute's, without `fallback`.
+   */
+  tryExecute<T>(fn: (context: CallContext) => PromiseLike<T> | T, options?: AbortSignal | Omit<ExecuteOptions<never>, 'fallback'>): Promise<TryResult<T>> {
+    if (options === undefined && this.plain) {
+      const started = this.now()
+      if (!this.handle.tryAcquireAt(started)) return this.refusal(started)
+      return this.runPlain(fn, started).then(okResult)
+    }
+    const policy = options === undefined || options instanceof AbortSignal ? this.policy : resolveExecuteOptions(this.policy, options)
+    const signal = options instanceof AbortSignal ? options : options?.signal
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
+    const started = this.now()
+    if (!this.handle.tryAcquireAt(started)) return this.refusal(started)
+    return (this.runAcquired(fn, started, policy, signal) as Promise<T>).then(okResult)
+  }
+
+  /** A refusal for `tryExecute`: the `reject` event still fires (with its error built only when someone listens). */
+  private refusal(now: number): Promise<TryResult<never>> {
+    if (this.rejectEvents.active) {
+      const error = this.rejection(now)
+      this.rejectEvents.emit({ breaker: this.name, state: error.state, error })
+    }
+    return this.refusals.get(this.handle.state, this.handle.override)
+  }
+
+  /**
    * `fetch(input, init)` through the breaker. Counts as failures a network error,
    * a timeout (`timeoutMs`) and a status for which `isFailureStatus` is true
    * (default ≥ 500 or 429); a 404 is a success. Returns the `Response` unchanged
@@ -157,6 +193,11 @@ export class MeshBreaker<Alt = never> implements CallOwner {
     if (signal?.aborted === true) return Promise.reject(signal.reason)
     const started = this.now()
     if (!this.handle.tryAcquireAt(started)) return this.refuse(started, policy)
+    return this.runAcquired(fn, started, policy, signal)
+  }
+
+  /** Run a call that has its permit. */
+  private runAcquired(fn: (context: CallContext) => unknown, started: number, policy: ResolvedCallPolicy, signal: AbortSignal | undefined): Promise<unknown> {
     if (policy.timeoutMs > 0) return new GuardedCall(this, fn, started, policy, signal, this.deadlineQueue(policy.timeoutMs)).promise
     return this.run(fn, started, signal === undefined ? UNBOUNDED : { signal }, policy)
   }
@@ -347,22 +388,5 @@ export class MeshBreaker<Alt = never> implements CallOwner {
   /** @internal the fleet breaker handle, for adapters (`syncOpossum`). */
   get fleetHandle(): FleetBreaker {
     return this.handle
-  }
-}
-
-/** A user classifier's verdict; one that throws gives `onThrow`. */
-function judge<V>(classify: (value: V) => boolean, value: V, onThrow: boolean): boolean {
-  try {
-    return classify(value)
-  } catch {
-    return onThrow
-  }
-}
-
-function callFallback(fallback: Fallback<unknown>, error: unknown, context: FallbackContext): Promise<unknown> {
-  try {
-    return Promise.resolve(fallback(error, context))
-  } catch (fallbackError) {
-    return Promise.reject(fallbackError)
   }
 }

@@ -15,6 +15,7 @@ export type { HostLogger } from './log.js'
 // Breakers and calls
 export { MeshBreaker } from './MeshBreaker.js'
 export type { CallStats } from './MeshBreaker.js'
+export type { Refusal, TryResult } from './call/TryResult.js'
 export type {
   BreakerStateEvent,
   CallFailureEvent,
