@@ -30,12 +30,15 @@ describe.each(PACKAGES)('packages/%s', (name) => {
     expect((pkg.engines as { node?: string })?.node).toMatch(/^>=20\.\d+/)
     expect(pkg.repository).toMatchObject({ type: 'git', directory: `packages/${name}` })
     expect(pkg.types).toBe('./dist/index.d.ts')
-    expect((pkg.exports as Record<string, unknown>)['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' })
+    // core and mesh ship their runtime as bundles (scripts/build-bundle.mjs); the CLI as modules.
+    const entry = name === 'cli' ? './dist/index.js' : './dist/bundle/index.js'
+    expect((pkg.exports as Record<string, unknown>)['.']).toEqual({ types: './dist/index.d.ts', default: entry })
   })
 
   it('packs a LICENSE and the compiled entry points, and no .tsbuildinfo, test or fixture', async () => {
     const files = await packedFiles(dir)
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']))
+    const entry = name === 'cli' ? 'dist/index.js' : 'dist/bundle/index.js'
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', entry, 'dist/index.d.ts']))
     expect(files.filter((f) => /tsbuildinfo|\.test\.|fixtures\//.test(f))).toEqual([])
     expect(readFileSync(`${dir}/LICENSE`, 'utf8')).toMatch(/^MIT License/)
   })

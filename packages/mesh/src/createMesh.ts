@@ -8,7 +8,7 @@
 import './polyfill.js'
 import { FleetNode, resolveSwimConfig } from '@breaker-mesh/core'
 import type { FleetOptions } from '@breaker-mesh/core'
-import { startAdminServer } from './admin/AdminServer.js'
+import { startAdminServer } from './admin/index.js'
 import { LocalHost } from './LocalHost.js'
 import { Mesh, meshLogger } from './Mesh.js'
 import type { CreateMeshOptions } from './MeshOptions.js'

@@ -41,6 +41,24 @@ class FanoutNode {
 }
 
 /**
+ * RSS (bytes) of a bare Node process holding a listening TCP server and one
+ * connection: what any networked service costs before breaker-mesh.
+ */
+export async function bareProcessRss() {
+  const a = new FanoutNode(() => {})
+  const b = new FanoutNode(() => {})
+  try {
+    await Promise.all([a.ready, b.ready])
+    await a.command({ cmd: 'connect', ports: [b.port] })
+    await new Promise((r) => setTimeout(r, 1000))
+    return (await a.command({ cmd: 'usage' })).rss
+  } finally {
+    killChild(a.child)
+    killChild(b.child)
+  }
+}
+
+/**
  * `trials` samples (ms) of "last of n − 1 peers has the frame", origins in
  * rotation, after `warmup` unrecorded trials. Every process is killed before
  * it returns.

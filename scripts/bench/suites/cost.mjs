@@ -4,9 +4,14 @@ import { readFileSync } from 'node:fs'
 import { pause } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { summarize } from '../lib/summarize.mjs'
+import { bareProcessRss } from '../lib/fanoutFloor.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
 
 const RSS_TARGET = target('<=', 100, 'MB')
+/** Issue 13: RSS added over a bare Node process with a TCP server, at 25 peers. */
+const ADDED_TARGET = target('<=', 40, 'MB')
+/** Issue 13: idle CPU per node at 25 peers. */
+const CPU_TARGET = target('<=', 1, '% of a core')
 
 /** Bytes this process passed to write()/send() and read()/recv() (sockets included), from /proc; null off Linux. */
 function procIo(pid) {
@@ -22,18 +27,20 @@ function procIo(pid) {
 export default {
   name: 'cost',
   title: 'Cost per idle node',
-  issue: 'issue 5 item 7; issue 3: ≤ 100 MB RSS per node as compiled JS',
+  issue: 'issue 5 item 7; issue 3: ≤ 100 MB RSS per node; issue 13: RSS added over a bare Node process ≤ 40 MB and idle CPU ≤ 1 % of a core at 25 peers',
   budgetMs: (quick) => (quick ? 90_000 : 240_000),
 
   async run(ctx, out) {
-    // 10 last: the storm suite that follows can reuse that fleet
-    const sizes = ctx.quick ? [10] : [25, 10]
+    // Fleet sizes: 1, 25 and 10 peers each (10 last: the storm suite that follows can reuse that fleet).
+    const sizes = ctx.quick ? [2, 10] : [2, 26, 10]
+    const bare = await bareProcessRss()
+    out.raw.bareRss = bare
     const windowMs = ctx.quick ? 5_000 : 10_000
     out.method.push(
-      `Fleets of ${sizes.join(' and ')} processes (compiled JS, local profile, loopback, mDNS off, no breaker traffic), fully meshed, then 3 s to settle. Over a ${windowMs / 1000} s window: CPU from \`process.cpuUsage()\` inside each node (user + system, % of one core), protocol bytes from \`mesh.stats().gossip\` (encoded SWIM + gossip + sync messages), and socket-level bytes from \`/proc/<pid>/io\` wchar (everything the process wrote: libp2p framing, Noise, Yamux and gossipsub heartbeats included; the bench's own command replies are a few hundred bytes). RSS from \`process.memoryUsage()\` at the end.`,
+      `Fleets of ${sizes.join(', ')} processes (so ${sizes.map((n) => n - 1).join(', ')} peers each; compiled JS as shipped, i.e. the bundles of scripts/build-bundle.mjs; local profile, loopback, mDNS off, no admin API, no breaker traffic), fully meshed, then 3 s to settle. "Added" RSS is a node's RSS minus that of a bare Node process holding a TCP server and one connection (scripts/bench/fixtures/fanout-node.mjs), measured in the same run: ${fmt(bare / 2 ** 20, 'MB')}. Over a ${windowMs / 1000} s window: CPU from \`process.cpuUsage()\` inside each node (user + system, % of one core), protocol bytes from \`mesh.stats().gossip\` (encoded SWIM + gossip + sync messages), and socket-level bytes from \`/proc/<pid>/io\` wchar (everything the process wrote: libp2p framing, Noise, Yamux and gossipsub heartbeats included; the bench's own command replies are a few hundred bytes). RSS from \`process.memoryUsage()\` at the end.`,
       'The `local` profile probes every 500 ms and gossips every 100 ms while updates are queued, twice the probe rate of the LAN profile: its idle CPU and bytes are an upper bound for a production (lan) fleet of the same size.',
     )
-    const table = { title: 'Per node, idle', columns: ['nodes', 'RSS p50 / max (MB)', 'CPU p50 / max (% of a core)', 'protocol bytes sent/s p50', 'socket bytes written/s p50', 'messages sent/s p50'], rows: [] }
+    const table = { title: 'Per node, idle', columns: ['nodes', 'RSS p50 / max (MB)', 'added over bare p50 / max (MB)', 'CPU p50 / max (% of a core)', 'protocol bytes sent/s p50', 'socket bytes written/s p50', 'messages sent/s p50'], rows: [] }
     out.tables.push(table)
     for (const size of sizes) {
       if (ctx.aborted) return
@@ -68,10 +75,18 @@ export default {
         const bytes = s('bytesOutPerSec')
         const sock = s('socketBytesPerSec')
         const msgs = s('msgsOutPerSec')
-        table.rows.push([size, `${fmt(rss?.p50)} / ${fmt(rss?.max)}`, `${fmt(cpu?.p50)} / ${fmt(cpu?.max)}`, fmt(bytes?.p50), fmt(sock?.p50), fmt(msgs?.p50)])
+        const added = { p50: rss ? rss.p50 - bare / 2 ** 20 : null, max: rss ? rss.max - bare / 2 ** 20 : null }
+        table.rows.push([size, `${fmt(rss?.p50)} / ${fmt(rss?.max)}`, `${fmt(added.p50)} / ${fmt(added.max)}`, `${fmt(cpu?.p50)} / ${fmt(cpu?.max)}`, fmt(bytes?.p50), fmt(sock?.p50), fmt(msgs?.p50)])
         out.summary.push(
           row({ metric: `RSS per node, ${size} nodes (max)`, value: rss?.max, unit: 'MB', target: RSS_TARGET, note: `p50 ${fmt(rss?.p50, 'MB')}` }),
-          row({ metric: `idle CPU per node, ${size} nodes (p50)`, value: cpu?.p50, unit: '% of a core', note: `max ${fmt(cpu?.max, '%')}` }),
+          row({
+            metric: `RSS added over a bare Node process, ${size - 1} peers (max)`,
+            value: added.max,
+            unit: 'MB',
+            target: size === 26 ? ADDED_TARGET : null,
+            note: `bare process ${fmt(bare / 2 ** 20, 'MB')}; p50 ${fmt(added.p50, 'MB')}`,
+          }),
+          row({ metric: `idle CPU per node, ${size} nodes (p50)`, value: cpu?.p50, unit: '% of a core', target: size === 26 ? CPU_TARGET : null, note: `max ${fmt(cpu?.max, '%')}` }),
           row({ metric: `bytes sent per node per second, ${size} nodes (p50)`, value: bytes?.p50, unit: 'B/s', note: `protocol payload; at the socket ${fmt(sock?.p50, 'B/s')}` }),
         )
       } catch (err) {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpError } from './HttpError.js'
 import { DashboardMissingError } from './DashboardMissingError.js'
@@ -19,10 +20,16 @@ const ROUTES: ReadonlyMap<string, { file: string; contentType: string }> = new M
 
 /**
  * Where `npm run build` (scripts/build-dashboard.mjs) writes the bundle:
- * `packages/mesh/dist/dashboard/`. The same relative path works from the
- * compiled `dist/admin/` and from `src/admin/` under the test runner.
+ * `packages/mesh/dist/dashboard/`, found from wherever this module runs: the
+ * package's runtime bundle (`dist/bundle/chunks/`), the compiled modules
+ * (`dist/admin/`), or the sources under the test runner (`src/admin/`).
  */
-export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url))
+export const DEFAULT_DASHBOARD_DIR = dashboardDir()
+
+function dashboardDir(): string {
+  const candidates = ['../../dashboard/', '../dashboard/', '../../dist/dashboard/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[candidates.length - 1]!
+}
 
 /**
  * Headers sent with every dashboard file. The page loads only its own

@@ -10,7 +10,6 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
-import { mdns } from '@libp2p/mdns'
 import { gossipsub } from '@chainsafe/libp2p-gossipsub'
 import type { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -36,7 +35,9 @@ export interface Libp2pNodeHooks {
   refused(reason: Refusal, who: string, detail: string): void
 }
 
-export function createLibp2pNode(opts: ResolvedP2PHostOptions, hooks: Libp2pNodeHooks): Promise<Node> {
+export async function createLibp2pNode(opts: ResolvedP2PHostOptions, hooks: Libp2pNodeHooks): Promise<Node> {
+  // Loaded only when asked for: mDNS and its multicast stack cost ~15 MB of memory.
+  const mdns = opts.mdns ? (await import('@libp2p/mdns')).mdns : undefined
   return createLibp2p({
     start: false,
     addresses: { listen: [opts.listenAddr] },
@@ -50,7 +51,7 @@ export function createLibp2pNode(opts: ResolvedP2PHostOptions, hooks: Libp2pNode
       ? {}
       : { connectionProtector: fleetKeyProtector({ key: opts.fleetKey, onRefused: (reason, remote, detail) => hooks.refused(reason, remote, detail) }) }),
     connectionManager: connectionSettings(opts.dialTimeoutMs),
-    peerDiscovery: opts.mdns
+    peerDiscovery: mdns
       ? [
           (components) => {
             // mDNS raises `peer` on its own discovery object; libp2p re-raises every
