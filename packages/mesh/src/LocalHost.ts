@@ -46,6 +46,10 @@ export class LocalHost implements P2PHost {
     return []
   }
 
+  gossipMeshPeers(): string[] {
+    return []
+  }
+
   seedsAllSelf(): boolean {
     return false
   }

@@ -204,6 +204,10 @@ export class Libp2pHost implements P2PHost {
     return this.#node.getPeers().map((p) => p.toString())
   }
 
+  gossipMeshPeers(): string[] {
+    return this.#node.services.pubsub.getMeshPeers(this.#topic)
+  }
+
   seedsAllSelf(): boolean {
     return this.#seeds.allSelf
   }

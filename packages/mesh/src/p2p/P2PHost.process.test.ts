@@ -76,6 +76,17 @@ describe('P2PHost across processes: seed, publish, send', () => {
       }
     }
 
+    // The seed forwards a message only to its gossipsub mesh; b, outside it
+    // until its GRAFT lands at a heartbeat, gets a message published before
+    // then by IHAVE gossip only while it is outside (a message that reached the
+    // seed just before the graft is repaired by membership, not by gossipsub).
+    // Measure relaying once the link is in place.
+    const meshDeadline = Date.now() + 20_000
+    while (!(await seed.request('mesh', (l) => l.startsWith('mesh '))).split(' ')[1]?.split(',').includes(b.peerId)) {
+      if (Date.now() > meshDeadline) throw new Error(`b never joined the seed's gossip mesh`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+
     // Latency, publish → receive, once warm: seed gets it directly, b through the seed.
     const direct: number[] = []
     const relayed: number[] = []

@@ -101,6 +101,12 @@ export interface P2PHost {
   hangUp(peerId: string): Promise<void>
   /** Peers with an open connection now. */
   connectedPeers(): string[]
+  /**
+   * Peers this node forwards the records topic's messages to (its gossipsub
+   * mesh). A peer outside it gets a relayed message only by IHAVE gossip at a
+   * heartbeat, or by membership piggyback and push-pull.
+   */
+  gossipMeshPeers(): string[]
   /** True if the last seed round found only this node at every seed address (it is alone by configuration). */
   seedsAllSelf(): boolean
   /** Connections refused so far, by reason (monotonic counters). */

@@ -11,6 +11,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
 import { gossipsub } from '@chainsafe/libp2p-gossipsub'
+import type { GossipSub } from '@chainsafe/libp2p-gossipsub'
 import type { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { connectionSettings } from './connectionSettings.js'
@@ -20,7 +21,8 @@ import type { ResolvedP2PHostOptions } from './hostOptions.js'
 import type { Refusal } from './P2PHost.js'
 import { mdnsServiceTag } from './protocols.js'
 
-type PubSubService = ReturnType<ReturnType<typeof gossipsub>>
+/** The gossipsub service (its factory is typed as the generic PubSub interface). */
+type PubSubService = GossipSub
 export type Node = Libp2p<{ identify: Identify; pubsub: PubSubService }>
 export type PeerId = ReturnType<typeof peerIdFromString>
 export type Stream = Awaited<ReturnType<Node['dialProtocol']>>
@@ -33,6 +35,12 @@ export interface Libp2pNodeHooks {
   mdnsPeer(peer: MdnsPeer): void
   /** The fleet-key protector refused a connection. */
   refused(reason: Refusal, who: string, detail: string): void
+}
+
+/** gossipsub's factory, typed as the class it builds (its own type says only `PubSub`). */
+function gossipsubService(settings: Parameters<typeof gossipsub>[0]) {
+  const factory = gossipsub(settings)
+  return (components: Parameters<typeof factory>[0]): GossipSub => factory(components) as GossipSub
 }
 
 export async function createLibp2pNode(opts: ResolvedP2PHostOptions, hooks: Libp2pNodeHooks): Promise<Node> {
@@ -65,7 +73,7 @@ export async function createLibp2pNode(opts: ResolvedP2PHostOptions, hooks: Libp
       : [],
     services: {
       identify: identify(),
-      pubsub: gossipsub(gossipsubSettings(opts.maxMessageBytes)),
+      pubsub: gossipsubService(gossipsubSettings(opts.maxMessageBytes)),
     },
   })
 }

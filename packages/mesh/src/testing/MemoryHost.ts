@@ -117,6 +117,11 @@ export class MemoryHost implements P2PHost {
     return [...this.#connected]
   }
 
+  /** Memory gossip reaches every connected peer directly. */
+  gossipMeshPeers(): string[] {
+    return [...this.#connected]
+  }
+
   seedsAllSelf(): boolean {
     return this.seeds.length > 0 && this.seeds.every((s) => s === this.peerId)
   }
