@@ -43,3 +43,14 @@ describe.each(PACKAGES)('packages/%s', (name) => {
     expect(readFileSync(`${dir}/LICENSE`, 'utf8')).toMatch(/^MIT License/)
   })
 })
+
+describe.each(['core', 'mesh'])('the %s bundle', (name) => {
+  it('keeps every exported class under its own name (the bundle renames one only on a clash or a self-reference)', async () => {
+    const bundle = (await import(`${ROOT}packages/${name}/dist/bundle/index.js`)) as Record<string, unknown>
+    const named = Object.entries(bundle).filter(
+      (entry): entry is [string, { name: string }] => typeof entry[1] === 'function' && /^[A-Z]/.test(entry[0]),
+    )
+    expect(named.length).toBeGreaterThan(3)
+    expect(named.filter(([exported, value]) => value.name !== exported).map(([exported, value]) => `${exported} is named ${value.name}`)).toEqual([])
+  })
+})

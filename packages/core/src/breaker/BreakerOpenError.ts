@@ -29,7 +29,7 @@ export class BreakerOpenError extends Error {
   readonly reason: string | undefined
 
   constructor(init: BreakerOpenErrorInit) {
-    super(init.message ?? BreakerOpenError.describe(init))
+    super(init.message ?? describeRefusal(init))
     this.name = 'BreakerOpenError'
     this.breaker = init.breaker
     this.state = init.state
@@ -48,7 +48,7 @@ export class BreakerOpenError extends Error {
     const limit = Error.stackTraceLimit
     Error.stackTraceLimit = 0
     try {
-      return new BreakerOpenError(init)
+      return new this(init)
     } finally {
       Error.stackTraceLimit = limit
     }
@@ -56,19 +56,25 @@ export class BreakerOpenError extends Error {
 
   /** The default message for `init`. */
   static describe(init: BreakerOpenErrorInit): string {
-    const name = JSON.stringify(init.breaker)
-    const why = init.reason ? ` (${init.reason})` : ''
-    if (init.override === 'forced-open') {
-      return `breaker ${name} is forced open by an operator${why}; calls fail fast until someone runs \`breaker-mesh reset ${init.breaker}\`. Serve a fallback meanwhile.`
-    }
-    const what =
-      init.state === 'half-open'
-        ? `breaker ${name} is half-open and its trial calls are taken${why}; calls fail fast until the probe closes it`
-        : `breaker ${name} is open${why}; calls fail fast without reaching the dependency`
-    const when =
-      init.retryAfterMs !== undefined && init.retryAfterMs > 0
-        ? `. Retry after ${Math.ceil(init.retryAfterMs)} ms or serve a fallback.`
-        : '. Retry later or serve a fallback.'
-    return what + when
+    return describeRefusal(init)
   }
+}
+
+// Outside the class: a class body that names its own class is bundled as
+// `class _BreakerOpenError`, and the constructor's name would show that.
+function describeRefusal(init: BreakerOpenErrorInit): string {
+  const name = JSON.stringify(init.breaker)
+  const why = init.reason ? ` (${init.reason})` : ''
+  if (init.override === 'forced-open') {
+    return `breaker ${name} is forced open by an operator${why}; calls fail fast until someone runs \`breaker-mesh reset ${init.breaker}\`. Serve a fallback meanwhile.`
+  }
+  const what =
+    init.state === 'half-open'
+      ? `breaker ${name} is half-open and its trial calls are taken${why}; calls fail fast until the probe closes it`
+      : `breaker ${name} is open${why}; calls fail fast without reaching the dependency`
+  const when =
+    init.retryAfterMs !== undefined && init.retryAfterMs > 0
+      ? `. Retry after ${Math.ceil(init.retryAfterMs)} ms or serve a fallback.`
+      : '. Retry later or serve a fallback.'
+  return what + when
 }
