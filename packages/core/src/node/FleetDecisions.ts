@@ -5,6 +5,7 @@ import type { WindowTotals } from '../breaker/Window.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { BreakerTable } from '../table/BreakerTable.js'
 import type { Opinion } from '../table/Opinion.js'
+import { rankProbers } from '../table/rendezvous.js'
 import { aggregateTripRule, decideFleet, type FleetVerdict, type OpinionCounts } from './decideFleet.js'
 import type { FleetBreaker } from './FleetBreaker.js'
 import type { OpinionDelegate } from './OpinionDelegate.js'
@@ -60,6 +61,8 @@ interface DecisionState {
   since: number
   /** The aggregate rule, built on first use. */
   rule: TripRule | null
+  /** Since when the policy says open while another node is the one to write it (NaN: it does not). */
+  opensSince: number
 }
 
 const NONE: OpinionCounts = { verdict: 'healthy', calls: 0, failures: 0, slow: 0 }
@@ -152,8 +155,9 @@ export class FleetDecisions {
 
   /**
    * This node's opinions due for publication (see `FleetOptions.opinionIntervalMs`):
-   * a verdict change at once, changed counts once an interval has passed,
-   * an unchanged opinion of a breaker in use as a keep-alive. Published now.
+   * a verdict change at once; counts that moved enough to matter (`material`)
+   * once an interval has passed; anything else of a breaker in use as a
+   * keep-alive, every `max(opinionIntervalMs, opinionTtlMs / 3)`. Published now.
    */
   due(now: number): Opinion[] {
     const out: Opinion[] = []
@@ -170,8 +174,8 @@ export class FleetDecisions {
       } else {
         const o = last.opinion
         const elapsed = now - last.at
-        const counts = o.calls !== own.calls || o.failures !== own.failures || o.slow !== own.slow
-        due = o.verdict !== own.verdict || (counts && elapsed >= this.host.intervalMs) || (inUse && elapsed >= this.keepAliveMs)
+        const moved = material(o, own, handle.local.options.minimumCalls)
+        due = o.verdict !== own.verdict || (moved && elapsed >= this.host.intervalMs) || (inUse && elapsed >= this.keepAliveMs)
       }
       if (due) out.push(this.host.opinions.publish(name, own, now))
     }
@@ -195,8 +199,21 @@ export class FleetDecisions {
       st.failures = t.failures
       st.slow = t.slow
       if (fleetDecided(this.host.table.get(name))) continue
-      const verdict = this.verdict(name, handle, now)
-      if (verdict.opens && verdict.reason !== null) this.host.openFleet(name, verdict.reason)
+      const { counts, views } = this.fresh(name, handle, now)
+      const verdict = decideFleet(handle.local.options, counts, this.ruleOf(name, handle.local.options))
+      if (!verdict.opens || verdict.reason === null) {
+        st.opensSince = Number.NaN
+        continue
+      }
+      // Every node sees the same opinions at about the same time: the first of the reporters by
+      // rendezvous rank writes the open at once, the others only if it has not arrived an interval later.
+      const writer = rankProbers(name, [this.host.id, ...views.map((v) => v.node)])[0]
+      if (Number.isNaN(st.opensSince)) st.opensSince = now
+      if (writer === this.host.id || now - st.opensSince >= this.host.intervalMs) {
+        this.host.openFleet(name, verdict.reason)
+      } else {
+        st.dirty = true // look again next tick
+      }
     }
   }
 
@@ -265,7 +282,7 @@ export class FleetDecisions {
   private state(name: string): DecisionState {
     let st = this.states.get(name)
     if (!st) {
-      st = { evidence: null, dirty: true, calls: 0, failures: 0, slow: 0, since: -Infinity, rule: null }
+      st = { evidence: null, dirty: true, calls: 0, failures: 0, slow: 0, since: -Infinity, rule: null, opensSince: Number.NaN }
       this.states.set(name, st)
     }
     return st
@@ -274,6 +291,22 @@ export class FleetDecisions {
 
 /** Options of a breaker this node does not use: its view counts opinions as `any` would. */
 const ANY = { decision: 'any', minimumCalls: 1, minReporting: 1, quorum: null } as unknown as ResolvedBreakerOptions
+
+/**
+ * Whether a window moved enough since it was published for the fleet's
+ * decision to read it differently: it crossed `minimumCalls` (a quorum
+ * counts it or not), its calls changed by more than a quarter, or its
+ * failure or slow-call rate by 5 points or more. Smaller drifts wait for the
+ * next keep-alive: steady traffic changes the counts of a time window on
+ * every call, and publishing each of them would multiply the cost of
+ * opinions for nothing the policies read.
+ */
+function material(a: OpinionCounts, b: OpinionCounts, minimumCalls: number): boolean {
+  if (a.calls >= minimumCalls !== b.calls >= minimumCalls) return true
+  if (Math.abs(a.calls - b.calls) * 4 > Math.max(a.calls, b.calls)) return true
+  const rate = (part: number, calls: number): number => (calls === 0 ? 0 : part / calls)
+  return Math.abs(rate(a.failures, a.calls) - rate(b.failures, b.calls)) >= 0.05 || Math.abs(rate(a.slow, a.calls) - rate(b.slow, b.calls)) >= 0.05
+}
 
 function isEmpty(items: Iterable<unknown>): boolean {
   for (const _ of items) return false

@@ -36,12 +36,13 @@ export interface PushPullDelegate {
  * A kind of state pushed and pulled whole, with no digest (memberlist's
  * `LocalState` / `MergeRemoteState` as they are): small per-member state
  * that is renewed all the time, such as the per-node opinions
- * (`OpinionDelegate`). The requester sends it with its request, the
- * responder with its answer to part 0; each merges what it gets.
+ * (`OpinionDelegate`). The requester sends its own with its request, the
+ * responder its own with its answer to part 0 (and what it holds of others
+ * when the requester is joining); each merges what it gets.
  */
 export interface PushPullSnapshot<T> {
-  /** Everything to send (fresh, with its age now). */
-  localState(): T[]
+  /** What to send (fresh, with its age now); `relay`: to a node that joins, what this node holds of others too. */
+  localState(relay: boolean): T[]
   /** What a peer sent, in a request or an answer, from `from`. */
   mergeRemoteState(items: readonly T[], from: NodeId): void
 }
@@ -99,7 +100,7 @@ const MAX_ANSWER_BUDGETS = 4096
  * a sync (`synced`, `onSynced`). Members come from and go to `Swim`, records
  * from and to the `PushPullDelegate` (by digest, range by range), opinions
  * from and to their `PushPullSnapshot` (whole: in every request, and in the
- * answer to part 0). Every part stays under `WIRE_LIMITS.maxMessageBytes`
+ * answer to part 0; relayed ones only to a joining node). Every part stays under `WIRE_LIMITS.maxMessageBytes`
  * (`syncParts.ts`).
  *
  * A push-pull starts with a random live member every `pushPullIntervalMs`,
@@ -150,7 +151,7 @@ export class FleetSync {
     const { host } = this
     const session = this.nextSession
     this.nextSession = (this.nextSession + 1) % 2 ** 32
-    const parts = requestParts(host.id, host.swim.sharedMembers(), host.records.localState(), host.opinions.localState())
+    const parts = requestParts(host.id, host.swim.sharedMembers(), host.records.localState(), host.opinions.localState(false))
     if (parts.length > WIRE_LIMITS.maxSyncParts) {
       host.drop('unsendable')
       return
@@ -186,7 +187,7 @@ export class FleetSync {
     const { after, through } = message
     const { records, want } = host.records.compareState(message.digest, (name) => inRange(name, after, through))
     const first = message.part === 0
-    const parts = answerParts(host.id, first ? host.swim.sharedMembers() : [], records, want, first ? host.opinions.localState() : [])
+    const parts = answerParts(host.id, first ? host.swim.sharedMembers() : [], records, want, first ? host.opinions.localState(message.join) : [])
     if (parts.length > WIRE_LIMITS.maxSyncParts) {
       host.drop('unsendable')
       return

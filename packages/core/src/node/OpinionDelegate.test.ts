@@ -26,10 +26,11 @@ describe('OpinionDelegate', () => {
     const { d, at } = delegate()
     d.merge(op({ ageMs: 700 }))
     at(1_500)
-    expect(d.localState()).toEqual([op({ ageMs: 1_200 })])
+    expect(d.localState(true)).toEqual([op({ ageMs: 1_200 })]) // relayed (to a joiner)
+    expect(d.localState()).toEqual([]) // a periodic push-pull carries only its own
     // past the TTL it is not sent on (nor counted), whoever relays it
     at(3_300)
-    expect(d.localState()).toEqual([])
+    expect(d.localState(true)).toEqual([])
   })
 
   it('refuses an opinion that is already as old as the TTL, so a stale copy is never young again', () => {
@@ -85,6 +86,17 @@ describe('OpinionDelegate', () => {
     expect(d.publish('dep', { verdict: 'failing', calls: 20, failures: 12, slow: 0 }, 1_100).seq).toBe(41)
     at(1_600)
     expect(d.localState()).toEqual([{ breaker: 'dep', node: 'self', verdict: 'failing', calls: 20, failures: 12, slow: 0, seq: 41, ageMs: 500 }])
+  })
+
+  it('piggybacks only failing opinions and verdict changes: count updates of a healthy one go by gossip', () => {
+    const { d } = delegate()
+    d.publish('dep', { verdict: 'healthy', calls: 3, failures: 0, slow: 0 }, 1_000)
+    d.publish('dep', { verdict: 'healthy', calls: 9, failures: 1, slow: 0 }, 2_000)
+    expect(d.queued).toBe(0)
+    d.publish('dep', { verdict: 'failing', calls: 20, failures: 12, slow: 0 }, 2_500)
+    expect(d.queued).toBe(1)
+    d.publish('dep', { verdict: 'healthy', calls: 0, failures: 0, slow: 0 }, 3_000) // rejoined: tell the fleet fast
+    expect(d.broadcasts({ to: 'x', count: 16, fits: () => true }).map((u) => u.opinion.verdict)).toEqual(['healthy'])
   })
 
   it('piggybacks its own latest opinion, aged, a limited number of times', () => {

@@ -36,11 +36,12 @@ export interface PublishedOpinion {
 /**
  * Per-node opinions as an application of membership and push-pull, the
  * second record kind beside the breaker records (`RecordDelegate`): this
- * node's own opinions (published by `FleetDecisions`, piggybacked here on
- * SWIM messages a few times each), the other members' opinions it holds
- * (`OpinionTable`), and both whole in each push-pull. Only the writer
- * piggybacks its opinions: relays pass them on by push-pull, which keeps
- * SWIM messages small however many breakers a fleet uses.
+ * node's own opinions (published by `FleetDecisions` in its gossip deltas;
+ * the failing ones and verdict changes also piggybacked here on SWIM
+ * messages a few times each), the other members' opinions it holds
+ * (`OpinionTable`), and push-pull: each side's own opinions, and every
+ * fresh opinion held for a node that joins. Only the writer piggybacks its
+ * opinions, which keeps SWIM messages small however many breakers a fleet uses.
  *
  * An opinion's age travels with it: relays send `now - publishedAt`, so a
  * stale opinion is never young again. Opinions of members that are not live
@@ -74,13 +75,20 @@ export class OpinionDelegate implements MembershipDelegate<OpinionUpdate>, PushP
     return this.own.get(breaker)
   }
 
-  /** Publish this node's opinion of `breaker` now: a new seq; piggybacked from now on. Returns it, for the next gossip delta. */
+  /**
+   * Publish this node's opinion of `breaker` now, with a new seq; returns it,
+   * for the next gossip delta. A failing opinion, and one whose verdict
+   * changed, is also piggybacked on SWIM messages (a second path for what
+   * decides; count updates of a healthy one travel by gossip only, so they
+   * never keep SWIM's gossip rounds busy).
+   */
   publish(breaker: string, counts: OpinionCounts, now: number): Opinion {
-    const last = Math.max(this.own.get(breaker)?.opinion.seq ?? 0, this.ownSeen.get(breaker) ?? 0)
+    const previous = this.own.get(breaker)?.opinion
+    const last = Math.max(previous?.seq ?? 0, this.ownSeen.get(breaker) ?? 0)
     const seq = Math.min(MAX_OPINION_NUMBER, last + 1)
     const opinion: Opinion = { breaker, node: this.host.id, verdict: counts.verdict, calls: counts.calls, failures: counts.failures, slow: counts.slow, seq, ageMs: 0 }
     this.own.set(breaker, { opinion, at: now })
-    this.piggyback.enqueue({ kind: 'opinion', opinion }, null)
+    if (opinion.verdict === 'failing' || (previous !== undefined && previous.verdict !== opinion.verdict)) this.piggyback.enqueue({ kind: 'opinion', opinion }, null)
     return opinion
   }
 
@@ -130,10 +138,17 @@ export class OpinionDelegate implements MembershipDelegate<OpinionUpdate>, PushP
 
   // ---- push-pull (PushPullSnapshot) -----------------------------------------------------
 
-  /** Every fresh opinion this node holds, its own included, with its age now. */
-  localState(): Opinion[] {
+  /**
+   * This node's fresh opinions, with their age now; with `relay`, every fresh
+   * opinion it holds of others too (for a node that joins: it learns the
+   * fleet's opinions at once, each as old as it is). A periodic push-pull
+   * carries only the sides' own: every writer renews its opinions by gossip
+   * within a keep-alive, and relaying all of them (members × breakers) on
+   * every push-pull would be the largest cost of opinions.
+   */
+  localState(relay = false): Opinion[] {
     const now = this.host.now()
-    const out = this.table.fresh(now)
+    const out = relay ? this.table.fresh(now) : []
     for (const { opinion, at } of this.own.values()) {
       const ageMs = ageOf(at, now)
       if (ageMs < this.host.ttlMs) out.push({ ...opinion, ageMs })

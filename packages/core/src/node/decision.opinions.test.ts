@@ -77,6 +77,24 @@ describe('opinion freshness (fake time)', () => {
   })
 })
 
+describe('opinions by push-pull', () => {
+  it('a node that joins gets every fresh opinion its seed holds, relayed', () => {
+    const sim = new FleetSim({ size: 4, swim: 'local', seed: 14, fleetOptions: { opinionTtlMs: 60_000 } })
+    expect(sim.runUntil(() => sim.viewsAgree(), 30_000, 20)).toBeDefined()
+    for (const i of sim.live()) sim.node(i).breaker('dep', QUORUM)
+    for (const i of sim.live()) calls(sim, i, 5, true)
+    expect(sim.runUntil(() => sim.node(0).decision('dep').fleet.fresh === 4, 3_000)).toBeDefined()
+    // The newcomer reaches node 0 only: it can learn nodes 1..3's opinions from node 0 alone.
+    const late = sim.nodes.length
+    const id = (i: number) => `node-${String(i + 1).padStart(3, '0')}` // FleetSim's ids, the newcomer's included
+    sim.net.partition([[id(0), id(late)], [1, 2, 3].map(id)])
+    expect(sim.add('late')).toBe(late)
+    sim.node(late).breaker('dep', QUORUM)
+    expect(sim.runUntil(() => sim.node(late).synced, 5_000, 1)).toBeDefined()
+    expect(sim.node(late).opinionsHeld).toBe(4) // node 0's own and the three it relayed
+  })
+})
+
 describe('minReporting', () => {
   it('not met: degraded, and each node decides alone (2 of 2 failing never open the fleet)', () => {
     const sim = new FleetSim({ size: 5, swim: 'local', seed: 12 })
