@@ -55,6 +55,15 @@ export const SCENARIOS = [
     ],
   },
   {
+    id: 'f',
+    title: '(f) one sick node carries most of the traffic (100 calls/s; the 4 others 5 calls/s, fine)',
+    size: 5,
+    rps: (i) => (i === 0 ? 100 : 5),
+    durationMs: 30_000,
+    fails: (i) => i === 0,
+    sick: (i) => i === 0,
+  },
+  {
     id: 'e',
     title: '(e) flapping: 50 % failures and healthy in alternating 10 s phases',
     size: 5,
@@ -65,7 +74,7 @@ export const SCENARIOS = [
 ]
 
 /**
- * Run one scenario under one policy. Returns, from the outage start (fake ms):
+ * Run one scenario under one policy (`rps`: calls per second of every node, or per node index). Returns, from the outage start (fake ms):
  * when every node (of each side, in a partition) saw the fleet open, when every node
  * was failing fast (fleet open or isolated), calls admitted while failing, healthy
  * calls refused, fleet opens written, and protocol bytes sent per node per second.
@@ -94,8 +103,8 @@ export function runScenario(scenario, decision, { swim = 'lan', seed = 7 } = {})
   }
 
   // Each node calls every 1000/rps ms, staggered.
-  const period = 1000 / scenario.rps
   for (let i = 0; i < scenario.size; i++) {
+    const period = 1000 / (typeof scenario.rps === 'function' ? scenario.rps(i) : scenario.rps)
     const call = () => {
       const t = sim.clock.now()
       const during = t >= outageAt
@@ -161,12 +170,14 @@ export function opinionCost({ size = 25, breakers = 100, rps = 3, decision = 'qu
   sim.run(15_000)
   const bytes0 = sim.nodes.map((n) => n.counters.bytesOut)
   const msgs0 = sim.nodes.map((n) => n.counters.messagesOut)
+  const pub0 = sim.nodes.map((n) => n.counters.opinionsPublished)
   sim.run(windowMs)
   const secs = windowMs / 1000
   const held = sim.nodes.map((n) => n.opinionsHeld)
   return {
     bytesPerNodePerSec: sim.nodes.reduce((s, n, i) => s + n.counters.bytesOut - bytes0[i], 0) / size / secs,
     messagesPerNodePerSec: sim.nodes.reduce((s, n, i) => s + n.counters.messagesOut - msgs0[i], 0) / size / secs,
+    publishedPerNodePerSec: sim.nodes.reduce((s, n, i) => s + n.counters.opinionsPublished - pub0[i], 0) / size / secs,
     opinionsHeldMax: Math.max(...held),
     fresh: sim.nodes[0].decision('svc-000').fleet.fresh,
   }

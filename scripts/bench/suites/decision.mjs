@@ -14,6 +14,8 @@ import { BASE_OPTIONS, POLICIES, SCENARIOS, opinionCost, runScenario } from '../
 import { fmt, row } from '../lib/targets.mjs'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/decision-node.mjs', import.meta.url))
+/** Calls per second of each of the 100 breakers in the cost measurement: a window of 30 calls, over minimumCalls. */
+const COST_RPS = 3
 const secs = (ms) => (ms === null || ms === undefined ? 'never' : `${fmt(ms / 1000)} s`)
 
 /** Bytes this process wrote (sockets included), from /proc; null off Linux. */
@@ -89,9 +91,10 @@ async function realScenarios(ctx, out, { warmMs, outageMs }) {
     await start('a')
     await start('b')
     await pause(warmMs, ctx.signal)
-    const fail = (prefix, which) => Promise.all(which.map((n) => n.command({ cmd: 'fail', prefix, failing: true })))
+    // Every node's scenario clock starts now; in (b) only n1's calls fail.
+    const fail = (prefix, failing) => Promise.all(nodes.map((n, i) => n.command({ cmd: 'fail', prefix, failing: failing(i) })))
     const t0 = hrNow()
-    await Promise.all(POLICIES.flatMap((d) => [fail(`a-${d}-`, nodes), fail(`b-${d}-`, [nodes[0]])]))
+    await Promise.all(POLICIES.flatMap((d) => [fail(`a-${d}-`, () => true), fail(`b-${d}-`, (i) => i === 0)]))
     ctx.log(`outage started ${fmt(hrNow() - t0)} ms after the first fail command`)
     await pause(outageMs, ctx.signal)
     const table = {
@@ -122,7 +125,7 @@ async function realScenarios(ctx, out, { warmMs, outageMs }) {
 async function realCost(ctx, out, { size, names, windowMs }) {
   const nodes = await startFleet(ctx, size, 'cost')
   const measure = async (decision) => {
-    await Promise.all(nodes.map((n) => n.command({ cmd: 'workload', prefix: `cost-${decision}-`, names, decision, rps: 2 })))
+    await Promise.all(nodes.map((n) => n.command({ cmd: 'workload', prefix: `cost-${decision}-`, names, decision, rps: COST_RPS })))
     await pause(12_000, ctx.signal) // windows fill, opinions reach every node
     const pids = nodes.map((n) => n.child.pid)
     const c0 = await Promise.all(nodes.map((n) => n.command({ cmd: 'counters' })))
@@ -136,6 +139,8 @@ async function realCost(ctx, out, { size, names, windowMs }) {
       protocol: per(c1.map((c, i) => (c.gossip.bytesOut - c0[i].gossip.bytesOut) / ((c.t - c0[i].t) / 1000))),
       socket: w0.every((w) => w !== null) ? per(w1.map((w, i) => (w - w0[i]) / (windowMs / 1000))) : null,
       opinionsHeld: Math.max(...c1.map((c) => c.opinionsHeld)),
+      messages: per(c1.map((c, i) => (c.gossip.messagesOut - c0[i].gossip.messagesOut) / ((c.t - c0[i].t) / 1000))),
+      published: per(c1.map((c, i) => (c.opinionsPublished - c0[i].opinionsPublished) / ((c.t - c0[i].t) / 1000))),
     }
   }
   try {
@@ -157,10 +162,10 @@ export default {
 
   async run(ctx, out) {
     out.method.push(
-      `Trip rules for every policy: the defaults (${BASE_OPTIONS.failureRate} % failures over a ${BASE_OPTIONS.window.ms / 1000} s window, at least ${BASE_OPTIONS.minimumCalls} calls, ${BASE_OPTIONS.cooldownMs / 1000} s cooldown); quorum: a majority, minReporting 3; aggregate: minReporting 3. Every node calls the dependency at a fixed rate (20 calls/s; 1 call/s in (c)) through breaker \`dep\`, healthy for 15 s (so every window is full when the outage starts), then the scenario: (a) every call fails; (b) node 1's calls fail, the others' succeed; (c) 20 nodes, every call fails; (d) the fleet splits 3/2 as every call starts failing; (e) 10 s phases alternate 50 % random failures and none, for 60 s.`,
+      `Trip rules for every policy: the defaults (${BASE_OPTIONS.failureRate} % failures over a ${BASE_OPTIONS.window.ms / 1000} s window, at least ${BASE_OPTIONS.minimumCalls} calls, ${BASE_OPTIONS.cooldownMs / 1000} s cooldown); quorum: a majority, minReporting 3; aggregate: minReporting 3. Every node calls the dependency at a fixed rate (20 calls/s; 1 call/s in (c)) through breaker \`dep\`, healthy for 15 s (so every window is full when the outage starts), then the scenario: (a) every call fails; (b) node 1's calls fail, the others' succeed; (c) 20 nodes, every call fails; (d) the fleet splits 3/2 as every call starts failing; (f) as (b), but node 1 makes 100 calls/s and the others 5 (a sick batch worker beside quiet instances); (e) 10 s phases alternate 50 % random failures and none, for 60 s.`,
       '"outage → fleet open": until every node (of each side) holds the breaker record open; "failing fast": until every node refuses calls (fleet open or isolated); "calls that reached the failing dependency": calls admitted while they would fail, all nodes; "healthy calls refused": calls refused that would have succeeded (in (b): on the four healthy nodes; in (e): during the healthy phases and the lucky half of the failing ones). "fleet opens written": record writes that opened the fleet (re-opens after a failed probe included; concurrent writers each count). Bytes: encoded protocol messages (SWIM, gossip deltas, push-pull) per node per second during the scenario, gossipsub relaying not included.',
       'Fake time: `FleetSim` (`@breaker-mesh/core/testing`, compiled), the `lan` SWIM profile (the production default: opinions every 1 s, TTL 5 s), 1–5 ms links, seed 7; deterministic. Real processes: `scripts/bench/fixtures/decision-node.mjs` (createMesh, libp2p on loopback, `local` profile), synthetic calls (no I/O) so that only the fleet decision is measured.',
-      `Opinion cost: every node calls 100 breakers twice a second each (all healthy), first decided by \`any\` (no opinions: the baseline), then by \`quorum\`; after 12 s (windows full, opinions everywhere), protocol bytes (\`mesh.stats().gossip.bytesOut\`) and socket bytes (\`/proc/<pid>/io\` wchar: libp2p, Noise, Yamux and gossipsub relays included) over a window, per node per second. Rerun: \`node scripts/bench/run.mjs --only decision\` (add \`--quick\` for a 10 s outage on processes and no 25-process run).`,
+      `Opinion cost: every node calls 100 breakers ${COST_RPS} times a second each (all healthy), first decided by \`any\` (no opinions: the baseline), then by \`quorum\`; after 12 s (windows full, opinions everywhere), protocol bytes (\`mesh.stats().gossip.bytesOut\`) and socket bytes (\`/proc/<pid>/io\` wchar: libp2p, Noise, Yamux and gossipsub relays included) over a window, per node per second. Rerun: \`node scripts/bench/run.mjs --only decision\` (add \`--quick\` for a 10 s outage on processes and no 25-process run).`,
     )
     // 1. Fake time: every scenario, every policy.
     const fake = fakeTime(ctx, out)
@@ -172,13 +177,25 @@ export default {
       out.summary.push(row({ metric: `(c) 20 nodes at 1 call/s: calls that reached the failing dependency in 30 s, ${d} (fake time)`, value: pick('c', d).admittedFailing, unit: 'calls', note: pick('c', d).fleetOpenMs[0] === null ? 'never opens' : `fleet open after ${secs(pick('c', d).fleetOpenMs[0])}` }))
     }
     // 2. Opinion cost in fake time, 25 × 100 (exact protocol bytes, no relays).
-    const cost = { table: { title: 'Cost of per-node opinions: 25 nodes × 100 active breakers (2 calls/s each, all healthy)', columns: ['where', 'decision', 'protocol bytes sent per node per second', 'socket bytes written per node per second', 'opinions held per node (max)'], rows: [] } }
-    for (const decision of ['any', 'quorum']) {
-      const c = opinionCost({ decision })
-      out.raw[`fakeCost-${decision}`] = c
-      cost.table.rows.push(['fake time (lan profile)', decision, fmt(c.bytesPerNodePerSec), '–', c.opinionsHeldMax])
-      if (decision === 'quorum') out.summary.push(row({ metric: 'opinions: bytes sent per node per second, 25 nodes × 100 active breakers (fake time, lan)', value: c.bytesPerNodePerSec, unit: 'B/s', note: `any (no opinions): ${fmt(out.raw['fakeCost-any'].bytesPerNodePerSec, 'B/s')}` }))
+    const cost = { table: { title: `Cost of per-node opinions: 25 nodes × 100 active breakers (${COST_RPS} calls/s each, all healthy)`, columns: ['where', 'decision', 'protocol bytes sent per node per second', 'socket bytes written per node per second', 'messages sent per node per second', 'opinions published per node per second', 'opinions held per node (max)'], rows: [] } }
+    cost.table.note =
+      'Protocol bytes are the encoded messages a node sends (each gossip delta counted once); the socket column adds what libp2p does with them: every delta flood-published to the 24 peers and relayed by gossipsub, Noise and Yamux framing. On processes the fleet runs 25 nodes on this 2-core machine: event-loop stalls move windows in bursts (more opinions published than the keep-alives alone) and connections that drop and come back each start a push-pull, which carries the sides\' opinions; fake time shows the cost of the protocol itself.'
+
+    for (const swim of ['lan', 'local']) {
+      for (const decision of ['any', 'quorum']) {
+        const c = opinionCost({ decision, rps: COST_RPS, swim })
+        out.raw[`fakeCost-${swim}-${decision}`] = c
+        cost.table.rows.push([`fake time (${swim} profile)`, decision, fmt(c.bytesPerNodePerSec), '–', fmt(c.messagesPerNodePerSec), fmt(c.publishedPerNodePerSec), c.opinionsHeldMax])
+      }
     }
+    out.summary.push(
+      row({
+        metric: 'opinions: bytes sent per node per second, 25 nodes × 100 active breakers (fake time, lan)',
+        value: out.raw['fakeCost-lan-quorum'].bytesPerNodePerSec,
+        unit: 'B/s',
+        note: `any (no opinions): ${fmt(out.raw['fakeCost-lan-any'].bytesPerNodePerSec, 'B/s')}; local profile ${fmt(out.raw['fakeCost-local-quorum'].bytesPerNodePerSec, 'B/s')} vs ${fmt(out.raw['fakeCost-local-any'].bytesPerNodePerSec, 'B/s')}`,
+      }),
+    )
     out.tables.push(cost.table)
     if (ctx.aborted) return
     // 3. Real processes: (a) and (b).
@@ -195,7 +212,7 @@ export default {
     }
     try {
       const real = await realCost(ctx, out, { size: 25, names: 100, windowMs: 10_000 })
-      for (const [decision, r] of Object.entries(real)) cost.table.rows.push(['25 processes (local profile)', decision, fmt(r.protocol), fmt(r.socket), r.opinionsHeld])
+      for (const [decision, r] of Object.entries(real)) cost.table.rows.push(['25 processes (local profile)', decision, fmt(r.protocol), fmt(r.socket), fmt(r.messages), fmt(r.published), r.opinionsHeld])
       out.summary.push(
         row({ metric: 'opinions: bytes sent per node per second, 25 processes × 100 active breakers (protocol)', value: real.quorum.protocol, unit: 'B/s', note: `any (no opinions): ${fmt(real.any.protocol, 'B/s')}; at the socket ${fmt(real.quorum.socket, 'B/s')} vs ${fmt(real.any.socket, 'B/s')}` }),
       )

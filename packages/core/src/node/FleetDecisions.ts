@@ -157,10 +157,13 @@ export class FleetDecisions {
    * This node's opinions due for publication (see `FleetOptions.opinionIntervalMs`):
    * a verdict change at once; counts that moved enough to matter (`material`)
    * once an interval has passed; anything else of a breaker in use as a
-   * keep-alive, every `max(opinionIntervalMs, opinionTtlMs / 3)`. Published now.
+   * keep-alive, every `max(opinionIntervalMs, opinionTtlMs / 3)`; with any of
+   * those, the keep-alives that would fall due within the next interval.
+   * Published now.
    */
   due(now: number): Opinion[] {
-    const out: Opinion[] = []
+    const due: Array<{ name: string; own: OpinionCounts }> = []
+    const soon: Array<{ name: string; own: OpinionCounts }> = []
     for (const [name, entry] of this.host.entries) {
       const handle = entry.breaker
       if (!handle || handle.local.options.decision === 'any') continue
@@ -168,18 +171,20 @@ export class FleetDecisions {
       if (own === null) continue
       const last = this.host.opinions.published(name)
       const inUse = own.verdict === 'failing' || own.calls > 0
-      let due: boolean
       if (last === undefined) {
-        due = inUse
-      } else {
-        const o = last.opinion
-        const elapsed = now - last.at
-        const moved = material(o, own, handle.local.options.minimumCalls)
-        due = o.verdict !== own.verdict || (moved && elapsed >= this.host.intervalMs) || (inUse && elapsed >= this.keepAliveMs)
+        if (inUse) due.push({ name, own })
+        continue
       }
-      if (due) out.push(this.host.opinions.publish(name, own, now))
+      const o = last.opinion
+      const elapsed = now - last.at
+      const moved = material(o, own, handle.local.options.minimumCalls)
+      if (o.verdict !== own.verdict || (moved && elapsed >= this.host.intervalMs) || (inUse && elapsed >= this.keepAliveMs)) due.push({ name, own })
+      else if (inUse && elapsed >= this.keepAliveMs - this.host.intervalMs) soon.push({ name, own })
     }
-    return out
+    if (due.length === 0) return []
+    // Keep-alives due within the next interval go in the same delta: one message per
+    // keep-alive period instead of a few opinions in every flush.
+    return [...due, ...soon].map(({ name, own }) => this.host.opinions.publish(name, own, now))
   }
 
   /** Expire opinions, and open the fleet where the policy now says so. */

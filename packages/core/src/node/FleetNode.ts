@@ -263,6 +263,7 @@ export class FleetNode extends FleetNodeEvents {
     const records = this.records.takeUnsent()
     const opinions = this.decisions.due(this.clock.now())
     if (records.length === 0 && opinions.length === 0) return
+    this.counters.opinionsPublished += opinions.length
     for (const message of deltaMessages(this.id, records, this.options.maxRecordsPerDelta, opinions)) this.transport.publish(this.encode(message))
   }
 

@@ -20,6 +20,7 @@ export abstract class FleetNodeEvents {
     dropped: Object.create(null) as Record<string, number>,
     localOnlyWrites: 0,
     recordsCollected: 0,
+    opinionsPublished: 0,
     listenerErrors: 0,
   }
 
