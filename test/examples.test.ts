@@ -37,9 +37,9 @@ describe('README examples', () => {
     }
   })
 
-  it('the root README shows the embedding, classification, cockatiel, opossum and local-mode examples', () => {
+  it('the root README shows the embedding, classification, quorum, cockatiel, opossum and local-mode examples', () => {
     const names = tsBlocks(readFileSync(`${ROOT}README.md`, 'utf8')).map((b) => /^\/\/ examples\/([\w-]+)\.ts/.exec(b)?.[1])
-    expect(names).toEqual(['embedding', 'classify', 'cockatiel', 'opossum', 'unit-test'])
+    expect(names).toEqual(['embedding', 'classify', 'quorum', 'cockatiel', 'opossum', 'unit-test'])
   })
 
   it('type-checks (tsc -p examples)', async () => {

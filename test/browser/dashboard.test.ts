@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -16,9 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pollUntil } from '../../scripts/lib/poll.mjs'
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js'
 import { CLI_BUILT, CliNode } from '../helpers/cliNode.js'
-import { startAdminProxy } from '../helpers/adminProxy.js'
+import { MeshProcess } from '../../scripts/lib/MeshProcess.mjs'
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url))
+const MESH_NODE = fileURLToPath(new URL('../fixtures/mesh-node.mjs', import.meta.url))
 const DASHBOARD_BUILT = existsSync(fileURLToPath(new URL('../../packages/mesh/dist/dashboard/app.js', import.meta.url)))
 const SKIP =
   chromiumMissing() ?? (CLI_BUILT && DASHBOARD_BUILT ? null : 'the packages are not built (run `npm run build`)')
@@ -184,34 +186,71 @@ describe.skipIf(SKIP !== null)(`the dashboard in headless Chromium${SKIP === nul
     }
   })
 
-  it('shows per-member opinions ("k of n members see it failing") and the local-only flag where a node reports them', async () => {
-    // Nodes of this version do not report them yet: a proxy adds them to /v1/view as the contract will.
-    const proxy = await startAdminProxy(n1.admin, {
-      rewriteView(view) {
-        const entry = view['breakers'].find((b: { name: string }) => b.name === 'payments-api')
-        Object.assign(entry, {
-          decision: 'quorum',
-          isolated: false,
-          fleet: { failing: 2, fresh: 3, needed: 2, degraded: true },
-          opinions: [{ node: n2.id, verdict: 'failing', calls: 40, failures: 30, slow: 0, ageMs: 800 }],
-          localOnly: true,
-        })
-      },
-    })
+  it('shows per-member opinions ("k of n members see it failing"), isolated and degraded, from a real quorum fleet', async () => {
+    // Three nodes whose built-in workload calls its own path of one server, decided by quorum with
+    // minReporting 4 (so three reporters are degraded); q1's and q2's paths fail from the start.
+    const failing = new Set(['q1', 'q2'])
+    const upstream = createHttpServer((req, res) => res.writeHead(failing.has((req.url ?? '/').slice(1)) ? 503 : 200).end())
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`
+    const quorum: CliNode[] = []
+    const start = (name: string, join?: string) =>
+      CliNode.start(name, {
+        fleet: 'dashquorum',
+        ...(join === undefined ? {} : { join }),
+        args: ['--target', `${url}/${name}`, '--breaker', 'orders', '--rps', '10', '--decision', 'quorum', '--min-reporting', '4'],
+      })
     try {
-      const page = await open(`${proxy.url}/`)
-      await until(page, 'the fleet cell', `document.querySelector('tr[data-breaker="payments-api"] .fleet')?.textContent.includes('2 of 3 members see it failing') === true`)
-      const row = await page.locator('tr[data-breaker="payments-api"]').innerText()
+      quorum.push(await start('q1'))
+      quorum.push(...(await Promise.all([start('q2', quorum[0]!.addr), start('q3', quorum[0]!.addr)])))
+      nodes.push(...quorum)
+      const page = await open(`${quorum[2]!.admin}/`) // a healthy member's dashboard
+      await until(page, 'the fleet cell', `document.querySelector('tr[data-breaker="orders"] .fleet')?.textContent.includes('2 of 3 members see it failing') === true`)
+      const row = await page.locator('tr[data-breaker="orders"]').innerText()
       expect(row).toContain('quorum, needs 2')
       expect(row).toContain('degraded')
-      expect(row).toContain('local only')
-      expect(await page.locator('tr[data-breaker="payments-api"] .fleet > span').getAttribute('title')).toContain('n2: failing (30/40 failed')
-      // Nothing of it where the node does not report it.
+      expect(row).not.toContain('isolated')
+      const title = (await page.locator('tr[data-breaker="orders"] .fleet > span').getAttribute('title')) ?? ''
+      expect(title).toMatch(/q1: failing \(\d+\/\d+ failed/)
+      expect(title).toMatch(/q3: healthy \(0\/\d+ failed/)
+      // On a sick member: the same counts, and this node fails fast on its own.
+      const sick = await open(`${quorum[0]!.admin}/`)
+      await until(sick, 'the isolated tag on q1', `document.querySelector('tr[data-breaker="orders"] .bname')?.textContent.includes('isolated') === true`)
+      await sick.screenshot({ path: `${ARTIFACTS}dashboard-quorum.png`, fullPage: true })
+      await Promise.all([page.close(), sick.close()])
+      // Nothing of it where no breaker is decided by opinions.
       expect(await page1.locator('th', { hasText: 'fleet' }).count()).toBe(0)
       expect(await page1.locator('tr[data-breaker="payments-api"]').innerText()).not.toContain('members see it failing')
+    } finally {
+      await Promise.all(quorum.map((n) => n.kill()))
+      upstream.closeAllConnections()
+      await new Promise((r) => upstream.close(r))
+    }
+  })
+
+  it('flags a breaker its node runs alone because the table is full ("local only")', async () => {
+    // A node that holds one record: an override takes the slot, so a trip of another breaker cannot be written.
+    const port = await freePort()
+    const full = new MeshProcess('full', MESH_NODE, {
+      fleet: 'dashfull',
+      name: 'full',
+      listen: '127.0.0.1:0',
+      mdns: false,
+      profile: 'local',
+      admin: { listen: `127.0.0.1:${port}` },
+      fleetOptions: { maxRecords: 1 },
+      breakers: { 'payments-api': { failureRate: false, consecutiveFailures: 3 } },
+    })
+    try {
+      await full.whenReady(60_000)
+      await full.command({ cmd: 'force-open', name: 'holds-the-only-slot' })
+      await full.command({ cmd: 'callMany', breaker: 'payments-api', n: 3, ok: false })
+      const page = await open(`http://127.0.0.1:${port}/`)
+      await until(page, 'the local-only tag', `document.querySelector('tr[data-breaker="payments-api"] .bname')?.textContent.includes('local only') === true`)
+      expect(await page.locator('tr[data-breaker="payments-api"]').getAttribute('data-state')).toBe('open')
       await page.close()
     } finally {
-      await proxy.close()
+      await full.kill()
     }
   })
 

@@ -87,6 +87,14 @@ describe('run: usage errors exit 2 with usage on stderr', () => {
     [['start', '--target', 'ftp://x', '--breaker', 'b'], /only http and https/],
     [['start', '--target', 'http://x'], /--target and --breaker go together/],
     [['start', '--rps', '5'], /--rps needs --target/],
+    [['start', '--decision', 'majority', '--target', 'http://x', '--breaker', 'b'], /Allowed choices are any, quorum, aggregate/],
+    [['start', '--decision', 'quorum'], /--decision needs --target/],
+    [['start', '--min-reporting', '3'], /--min-reporting needs --target/],
+    [['start', '--decision', 'quorum', '--quorum', '1.5', '--target', 'http://x', '--breaker', 'b'], /--quorum <fraction>' argument '1.5' is invalid/],
+    [['start', '--decision', 'quorum', '--quorum', '0', '--target', 'http://x', '--breaker', 'b'], /not a quorum/],
+    [['start', '--quorum', '0.5', '--target', 'http://x', '--breaker', 'b'], /--quorum needs --decision quorum/],
+    [['start', '--decision', 'aggregate', '--min-reporting', '0', '--target', 'http://x', '--breaker', 'b'], /not a number of reporters/],
+    [['start', '--decision', 'aggregate', '--min-reporting', '2.5', '--target', 'http://x', '--breaker', 'b'], /not a number of reporters/],
     [['inspect', '--admin', 'nope'], /not host:port/],
     [['inspect', 'extra'], /too many arguments/],
     [['force-open'], /missing required argument 'name'/],
@@ -142,6 +150,9 @@ describe('run: environment variables', () => {
     vi.stubEnv('BREAKER_MESH_TARGET', 'http://127.0.0.1:8080/health')
     vi.stubEnv('BREAKER_MESH_BREAKER', 'payments-api')
     vi.stubEnv('BREAKER_MESH_RPS', '2.5')
+    vi.stubEnv('BREAKER_MESH_DECISION', 'quorum')
+    vi.stubEnv('BREAKER_MESH_QUORUM', '0.6')
+    vi.stubEnv('BREAKER_MESH_MIN_REPORTING', '4')
     vi.stubEnv('BREAKER_MESH_DEBUG', '1')
     vi.stubEnv('BREAKER_MESH_VCLOCK_TTL_MS', '600000')
     vi.stubEnv('BREAKER_MESH_RECORD_TTL_MS', '7200000')
@@ -155,13 +166,21 @@ describe('run: environment variables', () => {
       mdns: false,
       admin: { host: '127.0.0.1', port: 9000 },
       profile: 'local',
-      workload: { target: 'http://127.0.0.1:8080/health', breaker: 'payments-api', rps: 2.5 },
+      workload: { target: 'http://127.0.0.1:8080/health', breaker: 'payments-api', rps: 2.5, decision: { decision: 'quorum', quorum: 0.6, minReporting: 4 } },
       vclockTtlMs: 600_000,
       recordTtlMs: 7_200_000,
       memberRetentionMs: 120_000,
       insecure: false,
       debug: true,
     })
+  })
+
+  it('--decision, --quorum and --min-reporting set the workload breaker\'s fleet decision; without them it has the defaults', async () => {
+    expect((await cli(['start', '--listen', '127.0.0.1:0', '--target', 'http://x', '--breaker', 'b', '--decision', 'aggregate', '--min-reporting', '5'])).code).toBe(0)
+    expect(startOptions().workload).toEqual({ target: 'http://x/', breaker: 'b', rps: 10, decision: { decision: 'aggregate', minReporting: 5 } })
+    startMock.mockClear()
+    expect((await cli(['start', '--listen', '127.0.0.1:0', '--target', 'http://x', '--breaker', 'b'])).code).toBe(0)
+    expect(startOptions().workload).toEqual({ target: 'http://x/', breaker: 'b', rps: 10, decision: {} })
   })
 
   it('flags win over the environment', async () => {
@@ -246,6 +265,55 @@ describe('run: talking to the admin API', () => {
     expect(r.stdout).toMatch(/n2\s+12D3KooWQb2z…efake2\s+suspect\s+3\s+\/ip4\/10\.0\.0\.2\/tcp\/7946/)
     expect(r.stdout).toContain('breakers (1)')
     expect(r.stdout).toMatch(/payments-api\s+open\s+-\s+n2 \(12D3KooWQb2z…efake2\)\s+1m[1-5][0-9]s ago\s+41\s+26\s+concurrent\s+failure rate 63%/)
+  })
+
+  it('inspect shows the fleet column where the node reports opinions, and --breaker NAME every opinion', async () => {
+    const decided: MeshView = {
+      ...VIEW,
+      breakers: [
+        {
+          ...VIEW.breakers[0]!,
+          state: 'closed',
+          concurrent: false,
+          decision: 'quorum',
+          isolated: true,
+          fleet: { failing: 1, fresh: 2, needed: 2, degraded: true },
+          opinions: [
+            { node: PEER, verdict: 'failing', calls: 40, failures: 30, slow: 0, ageMs: 0 },
+            { node: PEER2, verdict: 'healthy', calls: 25, failures: 1, slow: 2, ageMs: 1_500 },
+          ],
+        } as MeshView['breakers'][number],
+      ],
+    }
+    admin.on('GET /v1/view', json(200, decided))
+    const table = await cli(['inspect', '--admin', admin.address])
+    expect(table.code).toBe(0)
+    expect(table.stdout).toMatch(/NAME\s+STATE\s+OVERRIDE\s+ORIGIN\s+CHANGED\s+CALLS\s+FAILURES\s+FLEET\s+NOTES\s+REASON/)
+    expect(table.stdout).toMatch(/payments-api\s+closed\s.*\s1\/2 failing, needs 2\s+isolated, degraded\s/)
+
+    const one = await cli(['inspect', '--admin', admin.address, '--breaker', 'payments-api'])
+    expect(one.code).toBe(0)
+    const lines = one.stdout.split('\n')
+    expect(lines).toContain('  decision: quorum')
+    expect(lines).toContain('  isolated: this node fails fast on its own; the fleet stays closed')
+    expect(lines).toContain('  fleet: 1 of 2 fresh opinions failing, 2 needed to open; degraded: too few reporters, each node decides for itself')
+    expect(lines).toContain('opinions (2)')
+    expect(one.stdout).toMatch(/NODE\s+VERDICT\s+CALLS\s+FAILURES\s+SLOW\s+AGE\n/)
+    expect(one.stdout).toMatch(/n1 \(12D3KooWQa1z…efake1\) \*\s+failing\s+40\s+30\s+0\s+now\n/)
+    expect(one.stdout).toMatch(/n2 \(12D3KooWQb2z…efake2\)\s+healthy\s+25\s+1\s+2\s+1s\n/)
+
+    const none = await cli(['inspect', '--admin', admin.address, '--breaker', 'nope'])
+    expect(none.code).toBe(1)
+    expect(none.stderr).toContain('lists no breaker "nope"')
+    // --json is the whole view document, --breaker or not
+    expect(JSON.parse((await cli(['inspect', '--json', '--breaker', 'nope', '--admin', admin.address])).stdout)).toEqual(decided)
+  })
+
+  it('inspect --breaker on a node from before opinions says it reports no decision', async () => {
+    const r = await cli(['inspect', '--admin', admin.address, '--breaker', 'payments-api'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('fleet decision: not reported by this node')
+    expect((await cli(['inspect', '--admin', admin.address])).stdout).not.toContain('FLEET')
   })
 
   it('an answer that is not a view exits 1', async () => {

@@ -12,7 +12,9 @@ import {
   hostPortArg,
   joinArg,
   listenArg,
+  minReportingArg,
   parseSwitch,
+  quorumArg,
   rpsArg,
   targetUrlArg,
   textArg,
@@ -172,14 +174,30 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--target <url>', 'demo workload: GET this URL through the breaker').env(`${ENV}TARGET`).argParser(targetUrlArg))
     .addOption(new Option('--breaker <name>', 'demo workload: breaker name').env(`${ENV}BREAKER`).argParser(textArg(128)))
     .addOption(new Option('--rps <n>', 'demo workload: requests per second (default: 10)').env(`${ENV}RPS`).argParser(rpsArg))
+    .addOption(
+      new Option('--decision <policy>', "demo workload: how the fleet opens the breaker: any node's trip, a quorum of opinions, or the aggregate window (default: any)")
+        .env(`${ENV}DECISION`)
+        .choices(['any', 'quorum', 'aggregate']),
+    )
+    .addOption(new Option('--quorum <fraction>', 'demo workload, --decision quorum: share of fresh opinions that must be failing (default: a majority)').env(`${ENV}QUORUM`).argParser(quorumArg))
+    .addOption(
+      new Option('--min-reporting <n>', 'demo workload, quorum or aggregate: fewest fresh reporters for the fleet to decide (default: 3)')
+        .env(`${ENV}MIN_REPORTING`)
+        .argParser(minReportingArg),
+    )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const target = opts['target'] as string | undefined
       const breaker = opts['breaker'] as string | undefined
       if ((target === undefined) !== (breaker === undefined)) {
         cmd.error('error: --target and --breaker go together (the demo workload needs both)', { exitCode: EXIT.usage })
       }
-      if (opts['rps'] !== undefined && target === undefined) {
-        cmd.error('error: --rps needs --target and --breaker', { exitCode: EXIT.usage })
+      for (const flag of ['rps', 'decision', 'quorum', 'minReporting'] as const) {
+        if (opts[flag] !== undefined && target === undefined) {
+          cmd.error(`error: --${flag === 'minReporting' ? 'min-reporting' : flag} needs --target and --breaker`, { exitCode: EXIT.usage })
+        }
+      }
+      if (opts['quorum'] !== undefined && opts['decision'] !== 'quorum') {
+        cmd.error('error: --quorum needs --decision quorum', { exitCode: EXIT.usage })
       }
       const fleetKey = opts['fleetKeyFile'] as string | undefined
       const adminToken = opts['adminTokenFile'] as string | undefined
@@ -208,7 +226,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             ...(opts['fleet'] === undefined ? {} : { fleet: opts['fleet'] as string }),
             ...(opts['profile'] === undefined ? {} : { profile: opts['profile'] as 'lan' | 'local' }),
             ...(target !== undefined && breaker !== undefined
-              ? { workload: { target, breaker, rps: (opts['rps'] as number | undefined) ?? 10 } }
+              ? { workload: { target, breaker, rps: (opts['rps'] as number | undefined) ?? 10, decision: decisionOf(opts) } }
               : {}),
             debug: Boolean(process.env[`${ENV}DEBUG`]),
           },
@@ -222,7 +240,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .description("print a node's view: members and breakers")
     .addOption(adminOption())
     .option('--json', 'print the view as JSON (the GET /v1/view document)', false)
-    .action(async (opts: { admin: string; json: boolean }) => {
+    .addOption(new Option('--breaker <name>', "one breaker: its fleet decision and every member's opinion").argParser(textArg(128)))
+    .action(async (opts: { admin: string; json: boolean; breaker?: string }) => {
       const { inspect } = await import('./commands/inspect.js')
       setCode(await inspect(opts, io))
     })
@@ -266,6 +285,15 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     })
 
   return program
+}
+
+/** The workload breaker's decision options from --decision, --quorum, --min-reporting (only those given). */
+function decisionOf(opts: Record<string, unknown>): { decision?: 'any' | 'quorum' | 'aggregate'; quorum?: number; minReporting?: number } {
+  return {
+    ...(opts['decision'] === undefined ? {} : { decision: opts['decision'] as 'any' | 'quorum' | 'aggregate' }),
+    ...(opts['quorum'] === undefined ? {} : { quorum: opts['quorum'] as number }),
+    ...(opts['minReporting'] === undefined ? {} : { minReporting: opts['minReporting'] as number }),
+  }
 }
 
 /** --mdns / --no-mdns win; otherwise BREAKER_MESH_MDNS (0/false disables); otherwise on. */

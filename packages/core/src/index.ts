@@ -5,12 +5,13 @@
  */
 
 // ---- shared vocabulary
-export type { BreakerState, Channel, DirectChannel, MemberStatus, NodeId, Override } from './types.js'
+export type { BreakerState, Channel, Decision, DirectChannel, MemberStatus, NodeId, Override, Verdict } from './types.js'
 export type { Clock } from './clock/Clock.js'
 
 // ---- a fleet member: breakers shared fleet-wide (what the mesh runs)
 export { FleetNode } from './node/FleetNode.js'
 export type { BreakerChange, FleetCounters, FleetNodeInit, FleetTransport } from './node/FleetTypes.js'
+export type { DecisionView, OpinionView } from './node/FleetDecisions.js'
 export { FleetBreaker } from './node/FleetBreaker.js'
 export type { BreakerCounters } from './node/FleetBreaker.js'
 export { DEFAULT_RECORD_TTL_MS, DEFAULT_VCLOCK_TTL_MS, resolveFleetOptions } from './node/FleetOptions.js'
@@ -31,7 +32,9 @@ export type { BreakerTimeoutErrorInit } from './breaker/BreakerTimeoutError.js'
 export { BreakerTable, DEFAULT_MAX_RECORDS } from './table/BreakerTable.js'
 export type { BreakerTableOptions, MergeRefusal, MergeResult } from './table/BreakerTable.js'
 export { MAX_NAME_LENGTH, MAX_OPEN_COUNT, MAX_REASON_LENGTH } from './table/BreakerRecord.js'
+export { effectiveState } from './table/BreakerRecord.js'
 export type { BreakerRecord, RecordPayload } from './table/BreakerRecord.js'
+export type { Opinion } from './table/Opinion.js'
 export type { DigestEntry } from './table/digest.js'
 export { BREAKER_NAME_PATTERN, assertBreakerName, isBreakerName } from './table/assertBreakerName.js'
 export { InvalidBreakerNameError } from './table/InvalidBreakerNameError.js'
@@ -52,6 +55,7 @@ export { PROTOCOL_VERSION, WIRE_LIMITS } from './wire/messages.js'
 export type {
   DeltaMessage,
   MemberUpdate,
+  OpinionUpdate,
   OutgoingMessage,
   RecordUpdate,
   SyncMessage,

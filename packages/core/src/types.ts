@@ -21,3 +21,13 @@ export type DirectChannel = 'swim' | 'sync'
 
 /** Every channel a message can arrive on: the two direct ones and the gossip topic. */
 export type Channel = DirectChannel | 'gossip'
+
+/** One node's opinion of a breaker's dependency, by its own trip rules. */
+export type Verdict = 'healthy' | 'failing'
+
+/**
+ * How the fleet decides to open a breaker (the breaker option `decision`):
+ * `any` node's trip opens it; a `quorum` of the fresh opinions; the trip
+ * rules over the `aggregate` of the fresh windows.
+ */
+export type Decision = 'any' | 'quorum' | 'aggregate'

@@ -1,12 +1,14 @@
 import './polyfill.js'
-import { EventEmitter } from '@breaker-mesh/core'
-import type { BreakerChange, BreakerOptions, BreakerRecord, FleetNode, Member, MemberStatus } from '@breaker-mesh/core'
+import { EventEmitter, effectiveState } from '@breaker-mesh/core'
+import type { BreakerChange, BreakerOptions, FleetNode, Member, MemberStatus } from '@breaker-mesh/core'
 import type { AdminServer } from './admin/AdminServer.js'
 import { resolveCallPolicy } from './call/callOptions.js'
 import type { MeshBreakerOptions } from './call/callOptions.js'
 import { createLogger } from './log.js'
 import type { Logger } from './log.js'
 import { MeshBreaker } from './MeshBreaker.js'
+import { meshStats, meshView } from './meshSnapshots.js'
+import type { SnapshotSource } from './meshSnapshots.js'
 import type { AdminTarget, MeshEvent, MeshStats, MeshView } from './MeshView.js'
 import type { P2PHost } from './p2p/P2PHost.js'
 import type { ResolvedMeshOptions } from './resolveMeshOptions.js'
@@ -61,6 +63,7 @@ export class Mesh implements AdminTarget {
   /** When this node saw each member's status change, ms (performance.now()); for the view's `statusAgeMs`. */
   private readonly memberSince = new Map<string, number>()
   private readonly startedAt = performance.now()
+  private readonly snapshots: SnapshotSource
 
   /** @internal use `createMesh()` */
   constructor(parts: MeshParts) {
@@ -83,6 +86,18 @@ export class Mesh implements AdminTarget {
             aloneBySeeds: () => (this.aloneBySeeds = true),
             log: this.log,
           })
+    this.snapshots = {
+      node,
+      host,
+      sends: parts.sends,
+      peerId: host.peerId,
+      name: options.name,
+      fleet: options.fleet,
+      addrs: () => this.addrs(),
+      callStats: (name) => this.breakers.get(name)?.callStats(),
+      breakerNames: () => this.breakers.keys(),
+      statusSince: (id) => this.memberSince.get(id) ?? this.startedAt,
+    }
     node.onPending(() => this.scheduleFlush())
     node.onBreakerChange((change) => this.breakerChanged(change))
     node.onMemberChange((member, previous) => this.memberChanged(member, previous))
@@ -162,98 +177,11 @@ export class Mesh implements AdminTarget {
 
   /** This node's view of the fleet: the `inspect --json` shape. */
   view(): MeshView {
-    const table = this.#node.table
-    const now = performance.now()
-    const connected = new Set(this.#host.connectedPeers())
-    return {
-      node: { id: this.peerId, name: this.#options.name, fleet: this.#options.fleet, addrs: this.addrs() },
-      members: this.#node.swim.members().map((m) => ({
-        id: m.id,
-        name: m.name,
-        status: m.status,
-        incarnation: m.incarnation,
-        addrs: [...m.addrs],
-        statusAgeMs: Math.round(now - (this.memberSince.get(m.id) ?? this.startedAt)),
-        via: m.id === this.peerId ? 'self' : connected.has(m.id) ? 'direct' : 'gossip',
-        confirmed: this.#node.swim.isConfirmed(m.id),
-      })),
-      breakers: [
-        ...table.snapshot().map((r) => ({
-          name: r.name,
-          state: effectiveState(r),
-          override: r.override,
-          reason: r.reason,
-          prober: r.prober,
-          version: { lamport: r.lamport, origin: r.origin, vclock: { ...r.vclock } },
-          local: this.#node.localTotals(r.name),
-          wallTime: r.wallTime,
-          concurrent: table.isConcurrent(r.name),
-          localOnly: this.#node.existingBreaker(r.name)?.localOnly ?? false,
-        })),
-        // Breakers this node runs alone because the table had no room: no record to show.
-        ...this.#node
-          .localOnlyBreakers()
-          .filter((b) => table.get(b.name) === undefined)
-          .map((b) => ({
-            name: b.name,
-            state: b.state,
-            override: b.override,
-            reason: 'running on this node only: the fleet table is full',
-            prober: null,
-            version: { lamport: 0, origin: this.peerId, vclock: {} },
-            local: this.#node.localTotals(b.name),
-            wallTime: 0,
-            concurrent: false,
-            localOnly: true,
-          })),
-      ],
-    }
+    return meshView(this.snapshots)
   }
 
   stats(): MeshStats {
-    const c = this.#node.counters
-    const records = this.#node.table.snapshot()
-    // Breakers in the table, then those used here that never changed state (no record yet).
-    const names = [...records.map((r) => r.name), ...[...this.breakers.keys()].filter((n) => !this.#node.table.get(n))]
-    return {
-      breakers: names.map((name) => {
-        const record = this.#node.table.get(name)
-        const handle = this.#node.existingBreaker(name)
-        const counters = handle?.counters
-        const calls = this.breakers.get(name)?.callStats()
-        return {
-          name,
-          state: record ? effectiveState(record) : (handle?.state ?? 'closed'),
-          override: record?.override ?? null,
-          transitions: counters?.transitions ?? 0,
-          callsOk: counters?.callsOk ?? 0,
-          callsFailed: counters?.callsFailed ?? 0,
-          rejections: counters?.rejections ?? 0,
-          window: this.#node.localTotals(name),
-          ...(calls === undefined ? {} : { timeouts: calls.timeouts, ignored: calls.ignored, durations: calls.durations }),
-        }
-      }),
-      gossip: {
-        messagesIn: c.messagesIn,
-        messagesOut: c.messagesOut,
-        dropped: { ...c.dropped, ...this.#host.dropped(), ...(this.#sends.failures > 0 ? { 'send-failed': this.#sends.failures } : {}) },
-        bytesIn: c.bytesIn,
-        bytesOut: c.bytesOut,
-      },
-      conflicts: this.#node.table.conflicts,
-      table: {
-        records: this.#node.table.size,
-        evicted: this.#node.table.evicted,
-        collected: c.recordsCollected,
-        lamport: this.#node.table.lamport,
-      },
-      localOnly: { breakers: this.#node.localOnlyBreakers().length, writes: c.localOnlyWrites },
-      unconfirmedMembers: this.#node.swim.unconfirmedCount,
-      refused: { ...this.#host.refusals() },
-      receiveBufferBytes: this.#host.bufferedBytes().now,
-      receiveBufferHighWaterBytes: this.#host.bufferedBytes().highWater,
-      lastPropagationAgeMs: this.#node.lastPropagationAgeMs,
-    }
+    return meshStats(this.snapshots)
   }
 
   /** Subscribe to breaker and member changes; returns the unsubscribe function. A listener that throws is logged. */
@@ -371,12 +299,6 @@ export class Mesh implements AdminTarget {
       this.log.warn(`${what} failed`, { err: err instanceof Error ? (err.stack ?? err.message) : String(err) })
     }
   }
-}
-
-function effectiveState(record: BreakerRecord): BreakerRecord['state'] {
-  if (record.override === 'forced-open') return 'open'
-  if (record.override === 'forced-closed') return 'closed'
-  return record.state
 }
 
 

@@ -5,7 +5,7 @@
  * (docs/ARCHITECTURE.md, "Protocols"): other programs read them, so fields
  * are only ever added. `AdminTarget` is what the admin server needs of a mesh.
  */
-import type { BreakerState, Override, MemberStatus } from '@breaker-mesh/core'
+import type { BreakerState, Decision, Override, MemberStatus, Verdict } from '@breaker-mesh/core'
 import type { DurationSnapshot } from './call/DurationHistogram.js'
 
 export interface MeshView {
@@ -34,6 +34,7 @@ export interface MeshView {
   }>
   breakers: Array<{
     name: string
+    /** The fleet's state (the record, overrides applied); `closed` for a breaker used here that no node wrote yet. See `isolated`. */
     state: BreakerState
     override: Override
     reason: string
@@ -51,6 +52,24 @@ export interface MeshView {
      * use). Calls are still decided locally; the next change tries again.
      */
     localOnly: boolean
+    /** How the fleet decides this breaker (its `decision` option on this node; `any` for a breaker this node does not use). */
+    decision: Decision
+    /**
+     * True while this node fails fast on its own: its own trip rules fired
+     * but the fleet's policy (`quorum`, `aggregate`) did not open it (the
+     * fleet's `state` stays `closed`). It rejoins through its own half-open trial.
+     */
+    isolated: boolean
+    /**
+     * What the fresh opinions of the fleet say (this node's own included):
+     * `failing` of the `fresh` counted opinions see the dependency failing;
+     * `needed` failing ones open it (`quorum`; `aggregate`: the reporters
+     * needed, `minReporting`; `any`: 1); `degraded`: fewer than
+     * `minReporting` reporters, each node decides for itself.
+     */
+    fleet: { failing: number; fresh: number; needed: number; degraded: boolean }
+    /** The fresh opinions behind `fleet`, this node's own first (`ageMs` 0): each member's verdict and window. */
+    opinions: Array<{ node: string; verdict: Verdict; calls: number; failures: number; slow: number; ageMs: number }>
   }>
 }
 
@@ -84,6 +103,7 @@ export type MeshEvent =
 export interface MeshStats {
   breakers: Array<{
     name: string
+    /** The fleet's state (the record, overrides applied); `closed` for a breaker used here that no node wrote yet. See `isolated`. */
     state: BreakerState
     transitions: number
     callsOk: number
@@ -99,6 +119,10 @@ export interface MeshStats {
     ignored?: number
     /** Durations of the calls that ran, for the call-duration histogram. */
     durations?: DurationSnapshot
+    /** This node fails fast on its own (see `MeshView` `isolated`). */
+    isolated?: boolean
+    /** Too few fresh reporters for the fleet to decide (see `MeshView` `fleet.degraded`). */
+    degraded?: boolean
   }>
   gossip: {
     messagesIn: number
@@ -123,6 +147,8 @@ export interface MeshStats {
   receiveBufferHighWaterBytes: number
   /** Age (ms, by the origin's wall clock vs ours — display only) of the most recently applied remote record. */
   lastPropagationAgeMs: number | null
+  /** Other members' per-node opinions held (bounded by live members × breakers in use). */
+  opinionsHeld?: number
 }
 
 /** What the admin HTTP server needs from a running mesh. `Mesh` implements it. */

@@ -4,6 +4,7 @@
 import attack from './attack.mjs'
 import core from './core.mjs'
 import cost from './cost.mjs'
+import decision from './decision.mjs'
 import detection from './detection.mjs'
 import heal from './heal.mjs'
 import hotpath from './hotpath.mjs'
@@ -13,4 +14,4 @@ import propagation from './propagation.mjs'
 import soak from './soak.mjs'
 import storm from './storm.mjs'
 
-export const suites = [core, hotpath, propagation, cost, storm, detection, join, heal, loss, attack, soak]
+export const suites = [core, hotpath, propagation, cost, storm, detection, join, heal, loss, attack, soak, decision]

@@ -26,8 +26,8 @@ export interface StartOptions {
   /** Protected mode was waived (--insecure); the caller has warned. */
   insecure?: boolean
   profile?: 'lan' | 'local'
-  /** The demo workload, all three or none. */
-  workload?: { target: string; breaker: string; rps: number }
+  /** The demo workload, all three or none, and its breaker's fleet decision (`BreakerOptions`; absent: the defaults). */
+  workload?: { target: string; breaker: string; rps: number; decision?: { decision?: 'any' | 'quorum' | 'aggregate'; quorum?: number; minReporting?: number } }
   /** Print workload summaries on stderr (BREAKER_MESH_DEBUG). */
   debug: boolean
 }
@@ -83,9 +83,9 @@ export async function start(options: StartOptions, io: CliIo): Promise<number> {
   try {
     if (options.workload) {
       const { startWorkload } = await import('../workload.js')
-      const { target, breaker, rps } = options.workload
+      const { target, breaker, rps, decision } = options.workload
       workload = startWorkload({
-        breaker: mesh.breaker(breaker),
+        breaker: mesh.breaker(breaker, decision),
         url: target,
         rps,
         ...(options.debug ? { log: (line: string) => io.stderr.write(`breaker-mesh: ${line}\n`) } : {}),

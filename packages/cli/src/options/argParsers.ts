@@ -94,6 +94,24 @@ export function rpsArg(value: string): number {
   return n
 }
 
+/** `--quorum`: the share of counted opinions that must be failing, a fraction in (0, 1]. */
+export function quorumArg(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) {
+    throw new InvalidArgumentError(`"${value}" is not a quorum: give a fraction of the fresh opinions, > 0 and <= 1 (e.g. 0.5)`)
+  }
+  return n
+}
+
+/** `--min-reporting`: fewest fresh reporters for the fleet to decide, an integer from 1 to 4096. */
+export function minReportingArg(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 4096) {
+    throw new InvalidArgumentError(`"${value}" is not a number of reporters: give a whole number from 1 to 4096`)
+  }
+  return n
+}
+
 /** `--target`: an absolute http(s) URL. */
 export function targetUrlArg(value: string): string {
   let url: URL

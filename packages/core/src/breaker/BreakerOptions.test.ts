@@ -15,6 +15,9 @@ describe('resolveBreakerOptions', () => {
       maxCooldownMs: 60_000,
       backoffMultiplier: 2,
       halfOpenMaxCalls: 1,
+      decision: 'any',
+      quorum: null,
+      minReporting: 3,
     })
     expect(resolveBreakerOptions({})).toEqual(defaultBreakerOptions)
   })
@@ -31,6 +34,9 @@ describe('resolveBreakerOptions', () => {
       maxCooldownMs: 8000,
       backoffMultiplier: 1.5,
       halfOpenMaxCalls: 3,
+      decision: 'quorum',
+      quorum: 0.6,
+      minReporting: 4,
     })
     expect(r).toEqual({
       failureRate: false,
@@ -43,6 +49,9 @@ describe('resolveBreakerOptions', () => {
       maxCooldownMs: 8000,
       backoffMultiplier: 1.5,
       halfOpenMaxCalls: 3,
+      decision: 'quorum',
+      quorum: 0.6,
+      minReporting: 4,
     })
     expect(resolveBreakerOptions({ failureRate: undefined }).failureRate).toBe(50)
     expect(Object.isFrozen(r)).toBe(true)
@@ -91,6 +100,10 @@ describe('resolveBreakerOptions', () => {
     [{ window: { kind: 'count' } }, 'window.size must be an integer ≥ 1, got undefined'],
     [{ window: { kind: 'count', size: 10.5 } }, 'window.size must be an integer ≥ 1, got 10.5'],
     [{ window: { kind: 'count', size: 10, buckets: 11 } }, 'window.buckets must be an integer in 1..10, got 11'],
+    [{ decision: 'majority' }, "decision must be one of 'any', 'quorum', 'aggregate', got \"majority\""],
+    [{ quorum: 0 }, 'quorum must be a number in (0, 1], got 0'],
+    [{ quorum: 1.5 }, 'quorum must be a number in (0, 1], got 1.5'],
+    [{ minReporting: 0 }, 'minReporting must be an integer ≥ 1, got 0'],
   ])('rejects %j with a RangeError naming the field', (opts, message) => {
     expect(() => resolveBreakerOptions(opts as BreakerOptions)).toThrow(RangeError)
     expect(() => resolveBreakerOptions(opts as BreakerOptions)).toThrow(message)

@@ -1,4 +1,5 @@
 import { integerAtLeast, integerIn, invalid, numberAtLeast, numberOver, oneOf } from '../util/validate.js'
+import type { Decision } from '../types.js'
 
 /**
  * The sliding window a breaker counts outcomes over.
@@ -73,6 +74,39 @@ export interface BreakerOptions {
    * fleet-wide breaker, more load on a dependency that may still be fragile.
    */
   readonly halfOpenMaxCalls?: number
+  /**
+   * How the fleet decides to open this breaker. Default `'any'`.
+   * - `'any'`: the first node whose own trip rules fire opens it for the whole
+   *   fleet (fastest; one sick instance can open a healthy dependency for all).
+   * - `'quorum'`: it opens when at least `quorum` of the fresh, counted opinions
+   *   are failing (an opinion counts when its window holds `minimumCalls`),
+   *   with at least `minReporting` of them. A node whose own rules trip while
+   *   the fleet stays closed is isolated: it fails fast on its own.
+   * - `'aggregate'`: it opens when the trip rules hold over the sum of the fresh
+   *   windows of the fleet (`minimumCalls` applies to the sum): for many
+   *   instances that each see little traffic.
+   * With fewer than `minReporting` fresh reporters, `quorum` and `aggregate`
+   * are degraded: each node decides for itself and never for the fleet.
+   * Each node of `quorum` and `aggregate` publishes its opinion of the
+   * breaker (about 40 bytes, at most once per `opinionIntervalMs`); `any`
+   * publishes none. Configure a breaker the same on every node.
+   */
+  readonly decision?: Decision
+  /**
+   * `quorum` only: the share of counted opinions that must be failing, in
+   * (0, 1]; the fleet opens at `ceil(quorum × n)` of n. Default: a majority
+   * (more than half: `floor(n / 2) + 1`). Lower opens sooner on fewer
+   * failing nodes; 1 needs every counted node to fail.
+   */
+  readonly quorum?: number
+  /**
+   * `quorum` and `aggregate`: fewest fresh reporters (this node included) for
+   * the fleet to decide, integer ≥ 1. Default 3. Below it the decision is
+   * degraded: each node decides for itself, so a minority never decides for
+   * the majority. Lower lets small fleets open together; 1 lets one node
+   * alone open the fleet again.
+   */
+  readonly minReporting?: number
 }
 
 /** `BreakerOptions` with every default filled in and every value validated. */
@@ -87,6 +121,10 @@ export interface ResolvedBreakerOptions {
   readonly maxCooldownMs: number
   readonly backoffMultiplier: number
   readonly halfOpenMaxCalls: number
+  readonly decision: Decision
+  /** The quorum fraction, or null for a majority. */
+  readonly quorum: number | null
+  readonly minReporting: number
 }
 
 /** The defaults: failure rate 50 % over a 10 s window with at least 20 calls, 5 s cooldown doubling up to 60 s. */
@@ -101,6 +139,9 @@ export const defaultBreakerOptions: ResolvedBreakerOptions = Object.freeze({
   maxCooldownMs: 60_000,
   backoffMultiplier: 2,
   halfOpenMaxCalls: 1,
+  decision: 'any',
+  quorum: null,
+  minReporting: 3,
 } as const)
 
 /** Most buckets a window may have: bounds the memory of one breaker. */
@@ -172,5 +213,8 @@ export function resolveBreakerOptions(partial: BreakerOptions = {}): ResolvedBre
     maxCooldownMs,
     backoffMultiplier,
     halfOpenMaxCalls: integerAtLeast('halfOpenMaxCalls', p.halfOpenMaxCalls, 1, d.halfOpenMaxCalls),
+    decision: oneOf('decision', p.decision, ['any', 'quorum', 'aggregate'], d.decision),
+    quorum: p.quorum === undefined ? d.quorum : numberOver('quorum', p.quorum, 0, 1),
+    minReporting: integerAtLeast('minReporting', p.minReporting, 1, d.minReporting),
   })
 }

@@ -58,7 +58,7 @@ describe('CircuitBreaker.tripNow', () => {
     expect(b.tripNow('opossum circuit opened', 5)).toBe(true)
     expect(b.state).toBe('open')
     expect(b.cooldownRemaining(5)).toBe(500)
-    expect(transitions).toEqual([{ from: 'closed', to: 'open', reason: 'opossum circuit opened', openCount: 1, cooldownMs: 500, at: 5 }])
+    expect(transitions).toEqual([{ from: 'closed', to: 'open', reason: 'opossum circuit opened', openCount: 1, cooldownMs: 500, at: 5, evidence: { calls: 0, failures: 0, slow: 0 } }])
   })
 
   it('refuses when not closed or under an override', () => {

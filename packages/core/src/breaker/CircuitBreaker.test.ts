@@ -51,7 +51,8 @@ describe('CircuitBreaker: closed', () => {
     calls(breaker, 1, false, 0)
     expect(breaker.state).toBe('open')
     expect(transitions).toEqual([
-      { from: 'closed', to: 'open', reason: 'failure rate 100% over 20 calls', openCount: 1, cooldownMs: 5000, at: 0 },
+      // the window it tripped on comes with the trip (the breaker's own window is empty afterwards)
+      { from: 'closed', to: 'open', reason: 'failure rate 100% over 20 calls', openCount: 1, cooldownMs: 5000, at: 0, evidence: { calls: 20, failures: 20, slow: 0 } },
     ])
   })
 
@@ -147,7 +148,9 @@ describe('CircuitBreaker: open', () => {
       openCount: 1,
       cooldownMs: 1000,
       at: 1000,
+      evidence: null,
     })
+    expect(transitions[0]?.evidence).not.toBeNull() // a trip carries the window it tripped on
   })
 
   it('asks claimProbe only after the cooldown and becomes the prober when it says yes', () => {
@@ -207,6 +210,7 @@ describe('CircuitBreaker: half-open', () => {
       openCount: 0,
       cooldownMs: 0,
       at: 1010,
+      evidence: null,
     })
   })
 
@@ -240,7 +244,7 @@ describe('CircuitBreaker: half-open', () => {
       [6, 8000],
       [7, 8000],
     ])
-    expect(transitions[2]).toEqual({ from: 'half-open', to: 'open', reason: 'trial call failed; open #2', openCount: 2, cooldownMs: 2000, at: 1000 })
+    expect(transitions[2]).toEqual({ from: 'half-open', to: 'open', reason: 'trial call failed; open #2', openCount: 2, cooldownMs: 2000, at: 1000, evidence: null })
   })
 
   it('any failure among several trial calls re-opens', () => {

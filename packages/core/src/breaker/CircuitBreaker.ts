@@ -30,6 +30,8 @@ export interface Transition {
   readonly cooldownMs: number
   /** Monotonic ms of the transition. */
   readonly at: number
+  /** A trip from closed: the window counts it tripped on (the window is empty afterwards); null for other transitions. */
+  readonly evidence: WindowTotals | null
 }
 
 /** How a `CircuitBreaker` talks to whoever shares its state (the fleet node). */
@@ -287,7 +289,8 @@ export class CircuitBreaker {
   }
 
   private trip(reason: string, now: number): void {
-    this.transition(this.open(1, now), reason, now)
+    const t = this.window.totals(now)
+    this.transition(this.open(1, now), reason, now, { calls: t.calls, failures: t.failures, slow: t.slow })
   }
 
   private open(openCount: number, now: number): OpenStatus {
@@ -306,7 +309,7 @@ export class CircuitBreaker {
     }
   }
 
-  private transition(next: BreakerStatus, reason: string, now: number): void {
+  private transition(next: BreakerStatus, reason: string, now: number, evidence: WindowTotals | null = null): void {
     const from = this.status.value
     this.resetCounts()
     this.status = next
@@ -320,6 +323,7 @@ export class CircuitBreaker {
       openCount: this.openCount,
       cooldownMs: this.cooldownMs,
       at: now,
+      evidence,
     })
   }
 

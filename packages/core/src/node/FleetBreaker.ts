@@ -25,8 +25,18 @@ export class FleetBreaker {
     readonly name: string,
     readonly local: CircuitBreaker,
     private readonly clock: Clock,
+    private readonly isIsolated: () => boolean = () => false,
   ) {
     this.lastUsedAt = clock.now()
+  }
+
+  /**
+   * True while this node fails fast on its own: its own trip rules fired but
+   * the fleet's decision policy (`quorum`, `aggregate`) did not open the
+   * breaker for the fleet. It rejoins through its own half-open trial.
+   */
+  get isolated(): boolean {
+    return this.isIsolated()
   }
 
   /**

@@ -1,12 +1,10 @@
 import type { Clock } from '../clock/Clock.js'
 import type { BreakerOptions } from '../breaker/BreakerOptions.js'
 import { BreakerTable } from '../table/BreakerTable.js'
-import type { BreakerRecord } from '../table/BreakerRecord.js'
+import { effectiveState, type BreakerRecord } from '../table/BreakerRecord.js'
 import { Swim } from '../membership/Swim.js'
 import type { Outgoing } from '../membership/Swim.js'
-import type { Member } from '../membership/Member.js'
-import { EventEmitter } from '../util/Event.js'
-import type { Disposer } from '../util/Event.js'
+import { isLive } from '../membership/MemberTable.js'
 import { encodeMessage, decodeMessage } from '../wire/codec.js'
 import { WireError } from '../wire/WireError.js'
 import type { DecodeStats } from '../wire/readMessage.js'
@@ -14,17 +12,20 @@ import type { OutgoingMessage, WireMessage } from '../wire/messages.js'
 import { piggybackMeasure } from '../wire/MessageSize.js'
 import type { FleetBreaker } from './FleetBreaker.js'
 import { channelAccepts } from './channelAccepts.js'
+import { deltaMessages } from './deltaMessages.js'
+import { FleetDecisions } from './FleetDecisions.js'
+import type { DecisionView } from './FleetDecisions.js'
+import { FleetNodeEvents } from './FleetNodeEvents.js'
 import { FleetSync } from './FleetSync.js'
 import { Housekeeping } from './Housekeeping.js'
 import { LocalBreakers } from './LocalBreakers.js'
+import { OpinionDelegate } from './OpinionDelegate.js'
 import { ProbeClaims } from './ProbeClaims.js'
 import { RecordDelegate } from './RecordDelegate.js'
 import { resolveFleetOptions } from './FleetOptions.js'
 import type { ResolvedFleetOptions } from './FleetOptions.js'
-import type { BreakerChange, FleetCounters, FleetNodeInit, FleetTransport } from './FleetTypes.js'
-import type { Channel, DirectChannel, MemberStatus, NodeId } from '../types.js'
-
-type MemberChange = readonly [member: Member, previous: MemberStatus | null]
+import type { FleetNodeInit, FleetTransport } from './FleetTypes.js'
+import type { Channel, DirectChannel, NodeId } from '../types.js'
 
 /**
  * One member of the fleet, with no I/O of its own: SWIM membership, the
@@ -36,39 +37,26 @@ type MemberChange = readonly [member: Member, previous: MemberStatus | null]
  *
  * The parts: `Swim` (membership) carries the breaker records through the
  * `RecordDelegate` (piggyback, gossip deltas, merging, the record half of
- * push-pull); `FleetSync` runs push-pull; `LocalBreakers` turns local
+ * push-pull) and the per-node opinions through the `OpinionDelegate`;
+ * `FleetSync` runs push-pull for both; `LocalBreakers` turns local
  * transitions into record writes and merged records into local state;
- * `ProbeClaims` decides who may probe a half-open breaker; `Housekeeping`
- * prunes vector clocks and collects unused records.
+ * `FleetDecisions` applies each breaker's decision policy (which local trips
+ * open the fleet, isolation, this node's opinions); `ProbeClaims` decides
+ * who may probe a half-open breaker; `Housekeeping` prunes vector clocks and
+ * collects unused records. Events and counters: `FleetNodeEvents`.
  */
-export class FleetNode {
+export class FleetNode extends FleetNodeEvents {
   readonly id: NodeId
   readonly name: string
   readonly table: BreakerTable
   readonly swim: Swim
   readonly options: ResolvedFleetOptions
-  readonly counters: FleetCounters = {
-    messagesIn: 0,
-    messagesOut: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    dropped: Object.create(null) as Record<string, number>,
-    localOnlyWrites: 0,
-    recordsCollected: 0,
-    listenerErrors: 0,
-  }
 
   private readonly clock: Clock
   private readonly transport: FleetTransport
-  private readonly countError = (): void => {
-    this.counters.listenerErrors++
-  }
-  private readonly changed = new EventEmitter<BreakerChange>(this.countError)
-  private readonly memberChanged = new EventEmitter<MemberChange>(this.countError)
-  private readonly syncedWith = new EventEmitter<NodeId>(this.countError)
-  private readonly pending = new EventEmitter<void>(this.countError)
-  private readonly wentLocalOnly = new EventEmitter<string>(this.countError)
   private readonly records: RecordDelegate
+  private readonly opinions: OpinionDelegate
+  private readonly decisions: FleetDecisions
   private readonly breakers: LocalBreakers
   private readonly sync: FleetSync
   private readonly claims: ProbeClaims
@@ -77,6 +65,7 @@ export class FleetNode {
   private stopped = false
 
   constructor(init: FleetNodeInit) {
+    super()
     this.id = init.self.id
     this.name = init.self.name
     this.clock = init.clock
@@ -90,7 +79,7 @@ export class FleetNode {
       maxRecords: this.options.maxRecords,
       clockLimits: limits,
       canEvict: (record) => this.housekeeping.canEvict(record, this.clock.now()),
-      onDrop: (record) => this.breakers.forget(record.name),
+      onDrop: (record) => this.forget(record.name),
     })
     this.swim = new Swim({
       self: init.self,
@@ -114,13 +103,21 @@ export class FleetNode {
       follow: (record, at) => this.breakers.follow(record, at),
       changed: (change) => this.changed.emit(change),
       pending: () => this.pending.emit(),
-      publish: (message) => {
-        const bytes = this.encode(message)
-        this.transport.publish(bytes)
-      },
+      publish: (message) => this.transport.publish(this.encode(message)),
       drop: (reason, count) => this.drop(reason, count),
     })
     this.swim.register(this.records)
+    this.opinions = new OpinionDelegate({
+      id: this.id,
+      retransmitMult: init.swim.retransmitMult,
+      ttlMs: this.options.opinionTtlMs,
+      clusterSize: () => this.swim.liveCount,
+      now: () => this.clock.now(),
+      isLiveMember: (id) => isLive(this.swim.member(id)?.status ?? 'dead'),
+      knows: (name) => this.breakers.existing(name) !== undefined || this.table.get(name) !== undefined,
+      changed: (name) => this.decisions.changed(name),
+    })
+    this.swim.register(this.opinions)
     this.claims = new ProbeClaims(this.id, this.table, this.swim, this.options.claimTimeoutMs)
     this.breakers = new LocalBreakers({
       id: this.id,
@@ -133,12 +130,26 @@ export class FleetNode {
       changed: (change) => this.changed.emit(change),
       localOnly: (name) => this.wentLocalOnly.emit(name),
       countLocalOnlyWrite: () => this.counters.localOnlyWrites++,
+      fleetReason: (name, t) => this.decisions.fleetReason(name, t, this.clock.now()),
+      isolated: (name) => this.decisions.isolated(name),
+    })
+    this.decisions = new FleetDecisions({
+      id: this.id,
+      table: this.table,
+      entries: this.breakers.entries,
+      opinions: this.opinions,
+      intervalMs: this.options.opinionIntervalMs,
+      ttlMs: this.options.opinionTtlMs,
+      isAlive: (id) => this.claims.isAlive(id),
+      openFleet: (name, reason) => this.breakers.openFleet(name, reason),
+      pending: () => this.pending.emit(),
     })
     this.sync = new FleetSync(
       {
         id: this.id,
         swim: this.swim,
-        state: this.records,
+        records: this.records,
+        opinions: this.opinions,
         maxRecordsPerDelta: this.options.maxRecordsPerDelta,
         pushPullIntervalMs: init.swim.pushPullIntervalMs,
         send: (to, message, addrs) => this.send(to, 'sync', message, addrs),
@@ -158,38 +169,14 @@ export class FleetNode {
     this.swim.onMemberChange((member, previous) => {
       this.claims.membersChanged()
       this.housekeeping.memberChanged(member, this.clock.now())
+      if (member.status === 'dead' || member.status === 'left') this.opinions.memberGone(member.id)
       this.memberChanged.emit([member, previous])
     })
+    // A change of the fleet's state restarts every window: opinions published before it no longer count.
+    this.changed.add(({ name, record, previous }) => {
+      if (previous === undefined || effectiveState(previous) !== effectiveState(record)) this.decisions.fleetStateChanged(name, this.clock.now())
+    })
   }
-
-  // ---- events -------------------------------------------------------------
-
-  /** A breaker's version changed here. */
-  onBreakerChange(listener: (change: BreakerChange) => void): Disposer {
-    return this.changed.add(listener)
-  }
-
-  /** A member's status changed in this node's view. */
-  onMemberChange(listener: (member: Member, previous: MemberStatus | null) => void): Disposer {
-    return this.memberChanged.add(([member, previous]) => listener(member, previous))
-  }
-
-  /** A push-pull with `peer` completed: every part answered (the first one means this node has joined). */
-  onSynced(listener: (peer: NodeId) => void): Disposer {
-    return this.syncedWith.add(listener)
-  }
-
-  /** Breaker `name` just became local-only (its transition could not be shared: table full). Fired once per change. */
-  onLocalOnly(listener: (name: string) => void): Disposer {
-    return this.wentLocalOnly.add(listener)
-  }
-
-  /** Records wait to be gossiped: call `flush()` soon (same tick is fine; it coalesces). */
-  onPending(listener: () => void): Disposer {
-    return this.pending.add(listener)
-  }
-
-  // A listener that throws is counted (`counters.listenerErrors`) and stops neither the others nor the node.
 
   /** Wall-clock age (ms) of the most recently merged remote version when it arrived; display only. */
   get lastPropagationAgeMs(): number | null {
@@ -253,11 +240,31 @@ export class FleetNode {
   }
 
   /**
-   * Publish every record written since the last flush: one gossip message per
-   * burst, split past `maxRecordsPerDelta` records or `maxMessageBytes`.
+   * How breaker `name` is decided here: its `decision` (`any` for a breaker
+   * this node does not use), whether this node is isolated, what the fresh
+   * opinions of the fleet say, and those opinions (this node's own first).
+   */
+  decision(name: string): DecisionView {
+    return this.decisions.view(name, this.clock.now())
+  }
+
+  /** Other members' opinions held now (fresh or not yet swept): bounded by live members × breakers in use. */
+  get opinionsHeld(): number {
+    return this.opinions.table.size
+  }
+
+  /**
+   * Publish every record written since the last flush and this node's
+   * opinions that are due: one gossip message per burst, split past
+   * `maxRecordsPerDelta` records or `maxMessageBytes`.
    */
   flush(): void {
-    if (!this.stopped) this.records.flush()
+    if (this.stopped) return
+    const records = this.records.takeUnsent()
+    const opinions = this.decisions.due(this.clock.now())
+    if (records.length === 0 && opinions.length === 0) return
+    this.counters.opinionsPublished += opinions.length
+    for (const message of deltaMessages(this.id, records, this.options.maxRecordsPerDelta, opinions)) this.transport.publish(this.encode(message))
   }
 
   // ---- time -----------------------------------------------------------------
@@ -270,6 +277,7 @@ export class FleetNode {
     this.claims.releaseStale(this.breakers.entries, now)
     this.sync.tick(now)
     this.housekeeping.tick(now)
+    this.decisions.tick(now)
     this.flush()
   }
 
@@ -323,7 +331,9 @@ export class FleetNode {
         try {
           out = this.swim.receive(message, now, sender)
         } finally {
-          this.records.settle() // the piggybacked records, once the message's member changes are in
+          // the piggybacked records and opinions, once the message's member changes are in
+          this.records.settle()
+          this.opinions.settle()
         }
         this.sendSwim(out)
         break
@@ -331,6 +341,7 @@ export class FleetNode {
       case 'delta':
         this.swim.heardFrom(sender, now)
         for (const record of message.records) this.records.merge(record)
+        if (message.opinions !== undefined) this.opinions.mergeRemoteState(message.opinions)
         break
       case 'sync-req':
         this.sync.answer(message, sender, now)
@@ -361,8 +372,12 @@ export class FleetNode {
     return bytes
   }
 
-  private drop(reason: string, count = 1): void {
-    this.counters.dropped[reason] = (this.counters.dropped[reason] ?? 0) + count
+  /** The table dropped `name` (collected or evicted): forget what only served it. */
+  private forget(name: string): void {
+    this.breakers.forget(name)
+    if (this.breakers.existing(name) !== undefined) return
+    this.opinions.forget(name)
+    this.decisions.forget(name)
   }
 
   // ---- lifecycle ------------------------------------------------------------

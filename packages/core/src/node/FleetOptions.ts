@@ -2,7 +2,7 @@ import { DEFAULT_LEAP_PER_SECOND, DEFAULT_MAX_LEAP, MAX_OBSERVED } from '../cloc
 import { DEFAULT_MAX_MEMBERS } from '../membership/Swim.js'
 import type { SwimConfig } from '../membership/SwimConfig.js'
 import { WIRE_LIMITS } from '../wire/messages.js'
-import { integerAtLeast, integerIn, numberAtLeast } from '../util/validate.js'
+import { integerAtLeast, integerIn, invalid, numberAtLeast } from '../util/validate.js'
 
 /** Options of a `FleetNode`; see `resolveFleetOptions` for defaults. */
 export interface FleetOptions {
@@ -55,6 +55,27 @@ export interface FleetOptions {
   maxClockLeap?: number
   /** Refill rate of the leap budget, units per second. Default 2^16 (65,536). See `LeapBudget`. */
   clockLeapPerSecond?: number
+  /**
+   * Per-node opinions (breakers whose `decision` is `quorum` or `aggregate`):
+   * the shortest time between two publications of this node's opinion of one
+   * breaker, ms. Default: the SWIM probe interval (lan 1,000, local 500). An
+   * opinion is published when its verdict changes (at the next flush), when
+   * its window counts changed and this long has passed, and, unchanged, every
+   * `max(opinionIntervalMs, opinionTtlMs / 3)` while the breaker is in use
+   * (so receivers can tell a silent writer from a steady one). Each
+   * publication is ~40 bytes in the next gossip delta. Lower: fresher
+   * counts for `aggregate`, more bytes; higher: cheaper, slower to react.
+   */
+  opinionIntervalMs?: number
+  /**
+   * How long an opinion counts after its writer published it, ms (its age
+   * travels with it, so a relayed copy is not younger). Default 5 ×
+   * `opinionIntervalMs` (lan 5 s, local 2.5 s); must be more than
+   * `opinionIntervalMs`. An opinion of a dead or left member stops counting
+   * at once. Lower drops a frozen or partitioned node's opinion sooner; too
+   * low expires steady opinions between two keep-alives.
+   */
+  opinionTtlMs?: number
 }
 
 export interface ResolvedFleetOptions {
@@ -66,6 +87,8 @@ export interface ResolvedFleetOptions {
   maxMembers: number
   maxClockLeap: number
   clockLeapPerSecond: number
+  opinionIntervalMs: number
+  opinionTtlMs: number
 }
 
 /** Default `recordTtlMs`: 1 hour. */
@@ -76,7 +99,12 @@ export const DEFAULT_VCLOCK_TTL_MS = 3_600_000
 
 /** Fill in defaults and validate: a `RangeError` names the field and quotes the value. */
 export function resolveFleetOptions(options: FleetOptions, swim: SwimConfig): ResolvedFleetOptions {
+  const opinionIntervalMs = integerAtLeast('opinionIntervalMs', options.opinionIntervalMs, 1, Math.ceil(swim.probeIntervalMs))
+  const opinionTtlMs = integerAtLeast('opinionTtlMs', options.opinionTtlMs, 1, 5 * opinionIntervalMs)
+  if (opinionTtlMs <= opinionIntervalMs) throw invalid('opinionTtlMs', `an integer > opinionIntervalMs (${opinionIntervalMs})`, opinionTtlMs)
   return {
+    opinionIntervalMs,
+    opinionTtlMs,
     claimTimeoutMs: integerAtLeast('claimTimeoutMs', options.claimTimeoutMs, 1, Math.max(5_000, 4 * swim.probeIntervalMs)),
     vclockTtlMs: integerAtLeast('vclockTtlMs', options.vclockTtlMs, 1, DEFAULT_VCLOCK_TTL_MS),
     maxRecords: integerAtLeast('maxRecords', options.maxRecords, 1, 10_000),

@@ -1,6 +1,7 @@
 import type { Swim } from '../membership/Swim.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { DigestEntry } from '../table/digest.js'
+import type { Opinion } from '../table/Opinion.js'
 import type { SyncRequestMessage, SyncResponseMessage, WireMessage } from '../wire/messages.js'
 import { WIRE_LIMITS } from '../wire/messages.js'
 import { deltaMessages } from './deltaMessages.js'
@@ -31,11 +32,27 @@ export interface PushPullDelegate {
   wanted(names: readonly string[]): BreakerRecord[]
 }
 
-/** What push-pull needs from its node. */
+/**
+ * A kind of state pushed and pulled whole, with no digest (memberlist's
+ * `LocalState` / `MergeRemoteState` as they are): small per-member state
+ * that is renewed all the time, such as the per-node opinions
+ * (`OpinionDelegate`). The requester sends its own with its request, the
+ * responder its own with its answer to part 0 (and what it holds of others
+ * when the requester is joining); each merges what it gets.
+ */
+export interface PushPullSnapshot<T> {
+  /** What to send (fresh, with its age now); `relay`: to a node that joins, what this node holds of others too. */
+  localState(relay: boolean): T[]
+  /** What a peer sent, in a request or an answer, from `from`. */
+  mergeRemoteState(items: readonly T[], from: NodeId): void
+}
+
+/** What push-pull needs from its node: membership, and one delegate per kind of state (records by digest, opinions whole). */
 export interface SyncHost {
   readonly id: NodeId
   readonly swim: Swim
-  readonly state: PushPullDelegate
+  readonly records: PushPullDelegate
+  readonly opinions: PushPullSnapshot<Opinion>
   readonly maxRecordsPerDelta: number
   /** How often a push-pull with a random live member starts, ms (`SwimConfig.pushPullIntervalMs`). */
   readonly pushPullIntervalMs: number
@@ -81,7 +98,10 @@ const MAX_ANSWER_BUDGETS = 4096
  * many answer messages as they announce. At most one session per peer; answers are merged whatever
  * their session (a record is a record), but only a complete session counts as
  * a sync (`synced`, `onSynced`). Members come from and go to `Swim`, records
- * from and to the `PushPullDelegate`.
+ * from and to the `PushPullDelegate` (by digest, range by range), opinions
+ * from and to their `PushPullSnapshot` (whole: in every request, and in the
+ * answer to part 0; relayed ones only to a joining node). Every part stays under `WIRE_LIMITS.maxMessageBytes`
+ * (`syncParts.ts`).
  *
  * A push-pull starts with a random live member every `pushPullIntervalMs`,
  * with each dead member `Swim.reconnectDue` returns, and when the transport
@@ -131,7 +151,7 @@ export class FleetSync {
     const { host } = this
     const session = this.nextSession
     this.nextSession = (this.nextSession + 1) % 2 ** 32
-    const parts = requestParts(host.id, host.swim.sharedMembers(), host.state.localState())
+    const parts = requestParts(host.id, host.swim.sharedMembers(), host.records.localState(), host.opinions.localState(false))
     if (parts.length > WIRE_LIMITS.maxSyncParts) {
       host.drop('unsendable')
       return
@@ -153,6 +173,7 @@ export class FleetSync {
         parts: parts.length,
         after: p.after,
         through: p.through,
+        ...(p.opinions.length > 0 ? { opinions: p.opinions } : {}),
       }
       host.send(to, message, addrs)
     }
@@ -162,10 +183,11 @@ export class FleetSync {
   answer(message: SyncRequestMessage, sender: NodeId, now: number): void {
     const { host } = this
     host.swim.mergeMembers(message.members, now, sender)
+    if (message.opinions !== undefined) host.opinions.mergeRemoteState(message.opinions, sender)
     const { after, through } = message
-    const { records, want } = host.state.compareState(message.digest, (name) => inRange(name, after, through))
-    const members = message.part === 0 ? host.swim.sharedMembers() : []
-    const parts = answerParts(host.id, members, records, want)
+    const { records, want } = host.records.compareState(message.digest, (name) => inRange(name, after, through))
+    const first = message.part === 0
+    const parts = answerParts(host.id, first ? host.swim.sharedMembers() : [], records, want, first ? host.opinions.localState(message.join) : [])
     if (parts.length > WIRE_LIMITS.maxSyncParts) {
       host.drop('unsendable')
       return
@@ -186,6 +208,7 @@ export class FleetSync {
         session: message.session,
         part: message.part,
         messages: parts.length,
+        ...(p.opinions.length > 0 ? { opinions: p.opinions } : {}),
       }
       host.send(sender, answer, addrs)
     }
@@ -214,7 +237,8 @@ export class FleetSync {
   receiveAnswer(message: SyncResponseMessage, sender: NodeId, now: number): boolean {
     const { host } = this
     host.swim.mergeMembers(message.members, now, sender)
-    host.state.mergeRemoteState(message.records, sender)
+    host.records.mergeRemoteState(message.records, sender)
+    if (message.opinions !== undefined) host.opinions.mergeRemoteState(message.opinions, sender)
     if (message.want.length > 0) this.sendWanted(sender, message.want)
     const session = this.sessions.get(sender)
     if (session === undefined || session.session !== message.session || message.part >= session.parts) return false
@@ -238,6 +262,6 @@ export class FleetSync {
   /** The records `to` asked for, as direct deltas that each fit one message. */
   private sendWanted(to: NodeId, names: readonly string[]): void {
     const { host } = this
-    for (const delta of deltaMessages(host.id, host.state.wanted(names), host.maxRecordsPerDelta)) host.send(to, delta, host.addrsOf(to))
+    for (const delta of deltaMessages(host.id, host.records.wanted(names), host.maxRecordsPerDelta)) host.send(to, delta, host.addrsOf(to))
   }
 }

@@ -64,6 +64,8 @@ export interface FleetCounters {
   localOnlyWrites: number
   /** Records collected after `recordTtlMs` unused (evictions to make room are `table.evicted`). */
   recordsCollected: number
+  /** This node's opinions published (gossip deltas; see `FleetOptions.opinionIntervalMs`). */
+  opinionsPublished: number
   /** Errors thrown by the node's listeners (`onBreakerChange`, `onMemberChange`, …): caught and counted, they break neither a breaker call nor the node. */
   listenerErrors: number
 }

@@ -1,6 +1,7 @@
 import type { BreakerOptions } from '../breaker/BreakerOptions.js'
 import { CircuitBreaker } from '../breaker/CircuitBreaker.js'
 import type { Transition } from '../breaker/CircuitBreaker.js'
+import { cooldownFor } from '../breaker/backoff.js'
 import type { Clock } from '../clock/Clock.js'
 import { assertBreakerName } from '../table/assertBreakerName.js'
 import type { BreakerRecord, RecordPayload } from '../table/BreakerRecord.js'
@@ -29,6 +30,13 @@ export interface LocalBreakersHost {
   localOnly(name: string): void
   /** Count a transition that could not be written (`FleetCounters.localOnlyWrites`). */
   countLocalOnlyWrite(): void
+  /**
+   * A local transition of `name`: the reason to write it for the fleet with,
+   * or null to keep it on this node (isolated, see `FleetDecisions`).
+   */
+  fleetReason(name: string, t: Transition): string | null
+  /** Whether `name` is isolated here: its own half-open trial needs no fleet probe claim. */
+  isolated(name: string): boolean
 }
 
 /**
@@ -50,10 +58,10 @@ export class LocalBreakers {
     const { host } = this
     const entry = this.entry(name)
     const local = new CircuitBreaker(options, {
-      claimProbe: (now) => host.claims.mayClaim(name, this.entry(name), now),
+      claimProbe: (now) => host.isolated(name) || host.claims.mayClaim(name, this.entry(name), now),
       onTransition: (t) => this.localTransition(name, t),
     })
-    const handle = new FleetBreaker(name, local, host.clock)
+    const handle = new FleetBreaker(name, local, host.clock, () => host.isolated(name))
     entry.breaker = handle
     const record = host.table.get(name)
     if (record) this.applyToLocal(record, entry, host.clock.now())
@@ -84,6 +92,31 @@ export class LocalBreakers {
       prober: null,
       reason: this.reasonText(reason),
     })
+  }
+
+  /**
+   * Open `name` for the fleet because its decision policy says so (the
+   * fleet's fresh opinions, not only this node's trip): written and applied
+   * here like a trip. Never throws: a table full of overrides and breakers in
+   * use leaves it unwritten (counted in `localOnlyWrites`).
+   */
+  openFleet(name: string, reason: string): void {
+    const handle = this.entries.get(name)?.breaker
+    if (!handle) return
+    const openCount = Math.min(Math.max(1, handle.local.openCount), MAX_OPEN_COUNT)
+    try {
+      this.writeLocal(name, {
+        state: 'open',
+        override: null,
+        cooldownMs: cooldownFor(openCount, handle.local.options),
+        openCount,
+        prober: null,
+        reason: this.reasonText(reason),
+      })
+      handle.setShared(true)
+    } catch {
+      this.host.countLocalOnlyWrite()
+    }
   }
 
   /** Clear an override (see `FleetNode.reset`). */
@@ -144,6 +177,8 @@ export class LocalBreakers {
     const entry = this.entry(name)
     const handle = entry.breaker
     if (handle) handle.counters.transitions++
+    const reason = host.fleetReason(name, t)
+    if (reason === null) return // isolated: this node's own, not the fleet's
     const current = host.table.get(name)
     try {
       this.writeLocal(
@@ -154,7 +189,7 @@ export class LocalBreakers {
           cooldownMs: t.cooldownMs,
           openCount: Math.min(t.openCount, MAX_OPEN_COUNT),
           prober: t.to === 'half-open' ? host.id : null,
-          reason: this.reasonText(t.reason),
+          reason: this.reasonText(reason),
         },
         false,
       )

@@ -156,10 +156,17 @@ export class RecordDelegate implements MembershipDelegate<RecordUpdate>, PushPul
 
   /** Publish every version written since the last flush: one delta per burst, cut by count and bytes. */
   flush(): void {
-    if (this.unsent.size === 0) return
+    const records = this.takeUnsent()
+    if (records.length === 0) return
+    for (const message of deltaMessages(this.host.id, records, this.host.maxRecordsPerDelta)) this.host.publish(message)
+  }
+
+  /** The versions written since the last flush, for a delta the node builds (with the opinions due); they count as sent. */
+  takeUnsent(): BreakerRecord[] {
+    if (this.unsent.size === 0) return []
     const records = [...this.unsent.values()]
     this.unsent.clear()
-    for (const message of deltaMessages(this.host.id, records, this.host.maxRecordsPerDelta)) this.host.publish(message)
+    return records
   }
 
   // ---- push-pull (PushPullDelegate) ----------------------------------------------------

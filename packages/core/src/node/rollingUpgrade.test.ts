@@ -61,3 +61,84 @@ describe('rolling upgrade: nodes of a newer build add a section kind', () => {
     }
   })
 })
+
+// The other way round: this build gossips per-node opinions (section kind 4)
+// in a fleet where some nodes run a build from before them. Those nodes skip
+// the section (played here by relabelling it, on its way in, as a kind they do
+// not know: the decoder skips it exactly as an older one does), decide every
+// breaker as `any` did, and keep working with the rest.
+
+const OPINIONS_KIND = 4
+const UNKNOWN_TO_OLDER = 30
+/** Nodes 3, 4 and 5 run the build from before opinions. */
+const OLDER = new Set([3, 4, 5])
+
+describe('rolling upgrade: nodes that do not know opinions in a fleet that gossips them', () => {
+  it('keep merging records, skip and count the opinion sections, and the fleet converges; the newer nodes decide by quorum among themselves', () => {
+    let relabelled = 0
+    const olderBuild = (index: number, packet: SimPacket): SimPacket => {
+      if (!OLDER.has(index)) return packet
+      const raw = unpackr.unpack(packet.bytes) as unknown[]
+      const sections = raw[raw.length - 1] as unknown[][]
+      let changed = false
+      for (const section of sections) {
+        if (section[0] === OPINIONS_KIND) {
+          section[0] = UNKNOWN_TO_OLDER
+          changed = true
+        }
+      }
+      if (!changed) return packet
+      relabelled++
+      return { channel: packet.channel, bytes: packr.pack(raw) }
+    }
+    const sim = new FleetSim({ size: 6, swim: 'local', seed: 6, rewriteIncoming: olderBuild })
+    expect(sim.runUntil(() => sim.viewsAgree(), 30_000, 20)).toBeDefined()
+    const quorum: BreakerOptions = { ...OPTIONS, decision: 'quorum', minReporting: 3, cooldownMs: 60_000 }
+    for (const i of sim.live()) sim.node(i).breaker('dep', OLDER.has(i) ? OPTIONS : quorum)
+    const call = (i: number, n: number, ok: boolean) => {
+      const b = sim.node(i).breaker('dep')
+      for (let k = 0; k < n; k++) if (b.tryAcquire()) b.record(ok, 1)
+    }
+    for (const i of sim.live()) call(i, 5, true)
+
+    // The newer nodes hear each other's opinions; the older ones hold none.
+    expect(sim.runUntil(() => [0, 1, 2].every((i) => sim.node(i).decision('dep').fleet.fresh === 3), 5_000)).toBeDefined()
+    sim.run(2_000)
+    for (const i of OLDER) expect(sim.node(i).opinionsHeld, `node ${i}`).toBe(0)
+
+    // One newer node fails on its own path: isolated; the fleet, older nodes included, stays closed.
+    call(0, 5, false)
+    expect(sim.node(0).breaker('dep').isolated).toBe(true)
+    sim.run(2_000)
+    for (const i of sim.live()) expect(sim.node(i).table.get('dep'), `node ${i}`).toBeUndefined()
+
+    // Two more newer nodes fail: 3 of 3 newer opinions, the fleet opens, older nodes included.
+    call(1, 5, false)
+    call(2, 5, false)
+    expect(sim.runUntil(() => sim.live().every((i) => sim.node(i).breaker('dep').state === 'open'), 3_000)).toBeDefined()
+
+    // Writes of the older build still reach everyone, and an older node's trip opens the fleet as `any` does.
+    sim.node(4).reset('dep')
+    expect(sim.runUntil(() => sim.live().every((i) => sim.node(i).breaker('dep').state === 'closed'), 3_000)).toBeDefined()
+    call(5, 5, false)
+    expect(sim.runUntil(() => sim.live().every((i) => sim.node(i).breaker('dep').state === 'open'), 3_000)).toBeDefined()
+    expect(sim.tablesAgree()).toBe(true)
+
+    // A node of the older build joins through a newer one: push-pull carries opinions it skips.
+    const joiner = sim.add('late')
+    OLDER.add(joiner)
+    expect(sim.runUntil(() => sim.viewsAgree() && sim.tablesAgree(), 30_000, 20)).toBeDefined()
+    expect(sim.node(joiner).synced).toBe(true)
+
+    expect(relabelled).toBeGreaterThan(0)
+    for (const i of sim.live()) {
+      const dropped = sim.node(i).counters.dropped
+      if (OLDER.has(i)) {
+        expect(Object.keys(dropped), `node ${i}`).toEqual(['unknown-section'])
+        expect(dropped['unknown-section'], `node ${i}`).toBeGreaterThan(0)
+      } else {
+        expect(dropped, `node ${i}`).toEqual({})
+      }
+    }
+  })
+})

@@ -1,12 +1,14 @@
 import type { Member } from '../membership/Member.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
+import type { Opinion } from '../table/Opinion.js'
 import { WIRE_LIMITS, type DigestEntry } from '../wire/messages.js'
-import { MessageSize } from '../wire/MessageSize.js'
+import { Packer } from './Packer.js'
 
 /** One part of a sync request, before it gets its envelope. */
 export interface RequestPart {
   readonly members: Member[]
   readonly digest: DigestEntry[]
+  readonly opinions: Opinion[]
   readonly after: string
   readonly through: string | null
 }
@@ -16,59 +18,32 @@ export interface AnswerPart {
   readonly members: Member[]
   readonly records: BreakerRecord[]
   readonly want: string[]
+  readonly opinions: Opinion[]
 }
 
 const byName = (a: DigestEntry, b: DigestEntry): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
 /**
- * Fills messages one list at a time: an item goes into the current message
- * while its list is under its count limit and the message's encoded size
- * (`MessageSize`) has room, else a new message starts with it.
- */
-class Packer<P> {
-  readonly parts: P[] = []
-  private size: MessageSize
-
-  constructor(
-    private readonly self: string,
-    private readonly limit: number,
-    private readonly empty: () => P,
-    public current: P = empty(),
-  ) {
-    this.size = new MessageSize(limit).id(self)
-  }
-
-  put<T>(items: readonly T[], list: (p: P) => T[], max: number, add: (size: MessageSize, item: T) => boolean): void {
-    for (const item of items) {
-      if (list(this.current).length >= max || !add(this.size, item)) {
-        this.parts.push(this.current)
-        this.current = this.empty()
-        this.size = new MessageSize(this.limit).id(this.self)
-        add(this.size, item)
-      }
-      list(this.current).push(item)
-    }
-  }
-
-  /** Every message, the current one included. */
-  done(): P[] {
-    return [...this.parts, this.current]
-  }
-}
-
-/**
  * Cut a sync request into parts that each fit one message: members first,
  * then the digest sorted by name, so every part with digest entries covers a
- * contiguous name range. The ranges partition all names: each part with
- * entries covers (previous part's last name, its own last name], the last one
- * reaches to the end (`through: null`); parts with members only have an empty
- * range ('', ''). With no digest at all the last part covers every name.
+ * contiguous name range, then the opinions (which belong to no range). The
+ * ranges partition all names: each part with entries covers (previous part's
+ * last name, its own last name], the last one reaches to the end (`through:
+ * null`); parts without digest entries have an empty range ('', ''). With no
+ * digest at all the last part covers every name.
  */
-export function requestParts(self: string, members: readonly Member[], digest: readonly DigestEntry[], limit = WIRE_LIMITS.maxMessageBytes): RequestPart[] {
+export function requestParts(
+  self: string,
+  members: readonly Member[],
+  digest: readonly DigestEntry[],
+  opinions: readonly Opinion[] = [],
+  limit = WIRE_LIMITS.maxMessageBytes,
+): RequestPart[] {
   const sorted = [...digest].sort(byName)
-  const packer = new Packer(self, limit, () => ({ members: [] as Member[], digest: [] as DigestEntry[] }))
+  const packer = new Packer(self, limit, () => ({ members: [] as Member[], digest: [] as DigestEntry[], opinions: [] as Opinion[] }))
   packer.put(members, (p) => p.members, WIRE_LIMITS.maxMembers, (size, m) => size.addMember(m))
   packer.put(sorted, (p) => p.digest, WIRE_LIMITS.maxRecordsPerMessage, (size, e) => size.addDigestEntry(e))
+  packer.put(opinions, (p) => p.opinions, WIRE_LIMITS.maxOpinionsPerMessage, (size, o) => size.addOpinion(o))
   const parts = packer.done()
   const lastWithDigest = parts.reduce((last, p, i) => (p.digest.length > 0 ? i : last), -1)
   let after = ''
@@ -90,20 +65,22 @@ export function inRange(name: string, after: string, through: string | null): bo
 
 /**
  * Cut the answer to one request part into messages that each fit: members,
- * then records, then wanted names. Always at least one (possibly empty)
- * message, so the requester learns that the part is done.
+ * then records, then wanted names, then opinions. Always at least one
+ * (possibly empty) message, so the requester learns that the part is done.
  */
 export function answerParts(
   self: string,
   members: readonly Member[],
   records: readonly BreakerRecord[],
   want: readonly string[],
+  opinions: readonly Opinion[] = [],
   limit = WIRE_LIMITS.maxMessageBytes,
 ): AnswerPart[] {
-  const packer = new Packer<AnswerPart>(self, limit, () => ({ members: [], records: [], want: [] }))
+  const packer = new Packer<AnswerPart>(self, limit, () => ({ members: [], records: [], want: [], opinions: [] }))
   packer.put(members, (p) => p.members, WIRE_LIMITS.maxMembers, (size, m) => size.addMember(m))
   packer.put(records, (p) => p.records, WIRE_LIMITS.maxRecordsPerMessage, (size, r) => size.addRecord(r))
   packer.put(want, (p) => p.want, WIRE_LIMITS.maxWantNames, (size, n) => size.addName(n))
+  packer.put(opinions, (p) => p.opinions, WIRE_LIMITS.maxOpinionsPerMessage, (size, o) => size.addOpinion(o))
   const parts = packer.done()
   return parts
 }

@@ -41,3 +41,10 @@ export const MAX_REASON_LENGTH = 256
  * integer whatever a peer sends.
  */
 export const MAX_OPEN_COUNT = 2 ** 32
+
+/** A record's state with its override applied: what a node acting on it does. */
+export function effectiveState(record: Pick<BreakerRecord, 'state' | 'override'>): BreakerState {
+  if (record.override === 'forced-open') return 'open'
+  if (record.override === 'forced-closed') return 'closed'
+  return record.state
+}

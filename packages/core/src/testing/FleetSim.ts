@@ -36,6 +36,12 @@ export interface FleetSimOptions {
    * buggy one. Called for every message, direct or gossip.
    */
   rewrite?: (index: number, packet: SimPacket) => SimPacket
+  /**
+   * What node `index` gets, given what arrives for it [as is]: to play a
+   * node of an older build (one that does not know a section kind: relabel
+   * it as an unknown kind, and this build's decoder skips it the same way).
+   */
+  rewriteIncoming?: (index: number, packet: SimPacket) => SimPacket
 }
 
 /**
@@ -96,7 +102,11 @@ export class FleetSim {
     })
     node.onPending(() => this.clock.setTimeout(() => node.flush(), 0))
     this.nodes.push(node)
-    this.net.register(id, (from, packet) => node.receive(from, packet.channel, packet.bytes))
+    const incoming = this.options.rewriteIncoming
+    this.net.register(id, (from, packet) => {
+      const p = incoming === undefined ? packet : incoming(index, packet)
+      node.receive(from, p.channel, p.bytes)
+    })
     const seed = this.nodes.findIndex((n, i) => i !== index && !this.down.has(i))
     if (seed >= 0) node.peerConnected(this.nodes[seed]!.id)
     return index

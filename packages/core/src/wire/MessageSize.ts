@@ -3,7 +3,8 @@ import type { Member } from '../membership/Member.js'
 import type { AppItem, MemberUpdate } from '../membership/SwimMessage.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { DigestEntry } from '../table/digest.js'
-import { WIRE_LIMITS, type RecordUpdate } from './messages.js'
+import type { Opinion } from '../table/Opinion.js'
+import { WIRE_LIMITS, type OpinionUpdate, type RecordUpdate } from './messages.js'
 
 /**
  * Upper bounds of the encoded size of message parts (the positional layout of
@@ -89,10 +90,16 @@ export class MessageSize {
     return this.settle()
   }
 
+  addOpinion(o: Opinion): boolean {
+    this.opinion(o)
+    return this.settle()
+  }
+
   /** A piggybacked update; false for an item kind the wire cannot encode. */
   addUpdate(u: MemberUpdate | AppItem): boolean {
     if (u.kind === 'member') this.member((u as MemberUpdate).member)
     else if (u.kind === 'record') this.record((u as RecordUpdate).record)
+    else if (u.kind === 'opinion') this.opinion((u as OpinionUpdate).opinion)
     else return false
     this.pending += 3 // its share of the section headers
     return this.settle()
@@ -119,6 +126,11 @@ export class MessageSize {
       n += NUMBER
     }
     this.pending += n
+  }
+
+  private opinion(o: Opinion): void {
+    this.pending += 1 + stringBytes(o.breaker) + 1 + 5 * NUMBER
+    this.ref(o.node)
   }
 
   private member(m: Member): void {

@@ -62,7 +62,7 @@ describe('decodeMessage skips sections of unknown kinds', () => {
     '%s: the message is the same, the skipped sections are counted',
     (_, msg, where) => {
       const stats: DecodeStats = { skippedSections: -1 }
-      const decoded = decodeMessage(withFuture(msg, where, [4, 99, 2 ** 31, 7, 64, 5]), stats)
+      const decoded = decodeMessage(withFuture(msg, where, [8, 99, 2 ** 31, 7, 64, 5]), stats)
       expect(decoded).not.toBeInstanceOf(WireError)
       expect(decoded).toEqual(msg)
       expect(stats.skippedSections).toBe(6)

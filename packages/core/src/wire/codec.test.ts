@@ -169,7 +169,7 @@ describe('encodeMessage / decodeMessage', () => {
 
   it('refuses to encode an unknown message type, item kind or enum value (a bug in the caller)', () => {
     expect(() => encodeMessage({ ...samples[0], type: 'gossip' } as unknown as WireMessage)).toThrow(TypeError)
-    expect(() => encodeMessage({ v: 1, type: 'ping', from: A, seq: 1, updates: [{ kind: 'opinion' }] })).toThrow(/unknown kind "opinion"/)
+    expect(() => encodeMessage({ v: 1, type: 'ping', from: A, seq: 1, updates: [{ kind: 'gossip-of-the-future' }] })).toThrow(/unknown kind "gossip-of-the-future"/)
     const bad = { ...record, state: 'ajar' } as unknown as BreakerRecord
     expect(() => encodeMessage({ v: 1, type: 'delta', from: A, records: [bad] })).toThrow(/state "ajar"/)
   })

@@ -19,14 +19,14 @@
  *                                            printable ASCII without spaces),
  *                                            from = index into ids,
  *                                            sections = always the last element
- * ping       [v, 1, ids, from, seq, sections]             sections: members, records
- * ack        [v, 2, ids, from, seq, sections]             sections: members, records
- * ping-req   [v, 3, ids, from, seq, target, sections]     target = index into ids; sections: members, records
- * delta      [v, 4, ids, from, sections]                  sections: records
+ * ping       [v, 1, ids, from, seq, sections]             sections: members, records, opinions
+ * ack        [v, 2, ids, from, seq, sections]             sections: members, records, opinions
+ * ping-req   [v, 3, ids, from, seq, target, sections]     target = index into ids; sections: members, records, opinions
+ * delta      [v, 4, ids, from, sections]                  sections: records, opinions
  * sync-req   [v, 5, ids, from, join, session, part,       join = bool;
- *             parts, sections]                            sections: members, digest
+ *             parts, sections]                            sections: members, digest, opinions
  * sync-res   [v, 6, ids, from, session, part, messages,   messages = answer messages for that part;
- *             sections]                                   sections: members, records, want
+ *             sections]                                   sections: members, records, want, opinions
  *
  * sections   [[kind, payload], ...]                       at most maxSections
  * kind 0     members  [member, ...]                       member updates (ping, ack, ping-req) or lists (sync)
@@ -34,6 +34,8 @@
  * kind 2     digest   [after, through, [entry, ...]]      one part's name range and entries (sync-req):
  *                                                         after = name or '', through = name, '' or nil
  * kind 3     want     [name, ...]                         names the responder wants back (sync-res)
+ * kind 4     opinions [opinion, ...]                      per-node opinions: piggybacked (the writer's own),
+ *                                                         gossiped (delta) or pushed and pulled (sync)
  *
  * member     [id, name, addrs, incarnation, status]       id = index; addrs = [string, ...]
  *                                                         status 0 alive, 1 suspect, 2 dead, 3 left
@@ -43,6 +45,9 @@
  *            2 forced-closed; prober = index or nil; origin = index;
  *            vclock = [idIndex, counter, idIndex, counter, ...]
  * entry      [name, lamport, origin]                      origin = index
+ * opinion    [breaker, node, verdict, calls, failures,    node = index (the writer); verdict 0 healthy,
+ *             slow, seq, ageMs]                           1 failing; failures, slow ≤ calls;
+ *                                                         seq, ageMs ≤ MAX_OPINION_NUMBER
  * ```
  *
  * Sections. The known kinds of a message come at most once each, in
@@ -60,6 +65,10 @@
  * Every breaker name (record, digest, want, sync range) matches
  * `BREAKER_NAME_PATTERN`; every vector-clock counter is at most its record's
  * lamport; `openCount` is at most `MAX_OPEN_COUNT`.
+ *
+ * Kind 4 (opinions) came after the first release of the sectioned layout:
+ * a node built before it skips the section and counts it (`unknown-section`),
+ * and decides every breaker as `any` did; see `node/rollingUpgrade.test.ts`.
  *
  * ## What bumps `PROTOCOL_VERSION`
  *
@@ -97,14 +106,16 @@ export const LAYOUT = {
   /** Array length of each envelope, by type code. */
   envelopeLength: [0, 6, 6, 7, 5, 9, 8],
   /** Section kind codes. */
-  section: { members: 0, records: 1, digest: 2, want: 3 },
+  section: { members: 0, records: 1, digest: 2, want: 3, opinions: 4 },
   /** The section kinds each message type may carry, by type code (bit `1 << kind`). */
-  sectionsAllowed: [0, 0b0011, 0b0011, 0b0011, 0b0010, 0b0101, 0b1011],
+  sectionsAllowed: [0, 0b10011, 0b10011, 0b10011, 0b10010, 0b10101, 0b11011],
   /** Section names by kind code, for error messages. */
-  sectionName: ['members', 'records', 'digest', 'want'],
+  sectionName: ['members', 'records', 'digest', 'want', 'opinions'],
   memberLength: 5,
   recordLength: 11,
   digestEntryLength: 3,
+  opinionLength: 8,
+  verdict: { healthy: 0, failing: 1 },
   state: { closed: 0, open: 1, 'half-open': 2 },
   override: { none: 0, 'forced-open': 1, 'forced-closed': 2 },
   status: { alive: 0, suspect: 1, dead: 2, left: 3 },

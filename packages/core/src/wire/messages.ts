@@ -1,12 +1,14 @@
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { DigestEntry } from '../table/digest.js'
 import type { Member } from '../membership/Member.js'
+import type { Opinion } from '../table/Opinion.js'
 import { MAX_UPDATES } from '../membership/SwimMessage.js'
 import type { AckMessage, MemberUpdate, PingMessage, PingReqMessage, SwimMessage } from '../membership/SwimMessage.js'
 import type { NodeId } from '../types.js'
 
 export type { DigestEntry }
 export type { MemberUpdate }
+export type { Opinion }
 
 /**
  * Version of the wire format. A message with another `v` is rejected as
@@ -20,21 +22,32 @@ export interface RecordUpdate {
   readonly record: BreakerRecord
 }
 
-/** A piggybacked item as the wire carries it: a member's state or a breaker record version. */
-export type Update = MemberUpdate | RecordUpdate
+/** A per-node opinion piggybacked on a SWIM message (the opinion delegate's item kind). */
+export interface OpinionUpdate {
+  readonly kind: 'opinion'
+  readonly opinion: Opinion
+}
+
+/** A piggybacked item as the wire carries it: a member's state, a breaker record version or an opinion. */
+export type Update = MemberUpdate | RecordUpdate | OpinionUpdate
 
 /** The SWIM messages with the item kinds this build knows (see `membership/SwimMessage.ts`). */
-export type WirePing = PingMessage<RecordUpdate>
-export type WireAck = AckMessage<RecordUpdate>
-export type WirePingReq = PingReqMessage<RecordUpdate>
-export type WireSwimMessage = SwimMessage<RecordUpdate>
+export type WirePing = PingMessage<RecordUpdate | OpinionUpdate>
+export type WireAck = AckMessage<RecordUpdate | OpinionUpdate>
+export type WirePingReq = PingReqMessage<RecordUpdate | OpinionUpdate>
+export type WireSwimMessage = SwimMessage<RecordUpdate | OpinionUpdate>
 
-/** A gossip delta: breaker records that changed (published on the records topic, or sent directly). */
+/**
+ * A gossip delta: breaker records that changed, and per-node opinions
+ * (published on the records topic, or sent directly). `opinions` is absent
+ * when there are none (the decoder leaves it out then).
+ */
 export interface DeltaMessage {
   readonly v: 1
   readonly type: 'delta'
   readonly from: NodeId
   readonly records: readonly BreakerRecord[]
+  readonly opinions?: readonly Opinion[]
 }
 
 
@@ -67,6 +80,8 @@ export interface SyncRequestMessage {
   readonly after: string
   /** Inclusive upper bound of this part's name range; null for the end. */
   readonly through: string | null
+  /** The requester's fresh opinions (its own and those it holds), whatever the range; absent: none. */
+  readonly opinions?: readonly Opinion[]
 }
 
 /**
@@ -91,6 +106,8 @@ export interface SyncResponseMessage {
   readonly part: number
   /** How many messages answer that part (1..`WIRE_LIMITS.maxSyncParts`), this one included. */
   readonly messages: number
+  /** The responder's fresh opinions (with the answers to part 0 only); absent: none. */
+  readonly opinions?: readonly Opinion[]
 }
 
 export type SyncMessage = SyncRequestMessage | SyncResponseMessage
@@ -121,6 +138,8 @@ export const WIRE_LIMITS = {
   /** Most sections in one message, unknown ones included. */
   maxSections: 64,
   maxRecordsPerMessage: 10_000,
+  /** Most opinions in one delta or sync message (piggybacked ones count as updates). */
+  maxOpinionsPerMessage: 10_000,
   maxMembers: 4096,
   maxAddrsPerMember: 16,
   maxAddrLength: 256,

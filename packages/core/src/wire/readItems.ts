@@ -3,12 +3,13 @@ import type { Member } from '../membership/Member.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { DigestEntry } from '../table/digest.js'
 import { MAX_OPEN_COUNT } from '../table/BreakerRecord.js'
+import { MAX_OPINION_NUMBER, type Opinion } from '../table/Opinion.js'
 import { BREAKER_NAME_PATTERN } from '../table/assertBreakerName.js'
 import { Fault } from './Fault.js'
 import { LAYOUT } from './layout.js'
 import { WIRE_LIMITS, type Update } from './messages.js'
 import type { MsgpackReader } from './MsgpackReader.js'
-import type { BreakerState, MemberStatus, Override } from '../types.js'
+import type { BreakerState, MemberStatus, Override, Verdict } from '../types.js'
 
 /**
  * Readers of the items inside a message (see `layout.ts`): the id table,
@@ -70,6 +71,58 @@ export function readRecordUpdates(r: MsgpackReader, ids: readonly string[], befo
     }
   }
   return out
+}
+
+/** The opinions section of a SWIM message: appended to the updates `before` (members and records; at most `maxUpdates` in all). */
+export function readOpinionUpdates(r: MsgpackReader, ids: readonly string[], before: Update[]): Update[] {
+  const m = before.length
+  const n = r.array('updates', L.maxUpdates - m)
+  const out = m === 0 ? new Array<Update>(n) : before
+  for (let i = 0; i < n; i++) {
+    try {
+      out[m + i] = { kind: 'opinion', opinion: readOpinion(r, ids) }
+    } catch (e) {
+      throw Fault.within(Fault.within(e, 'opinion'), `updates[${m + i}]`)
+    }
+  }
+  return out
+}
+
+export function readOpinions(r: MsgpackReader, ids: readonly string[]): Opinion[] {
+  const n = r.array('opinions', L.maxOpinionsPerMessage)
+  const out = new Array<Opinion>(n)
+  for (let i = 0; i < n; i++) {
+    try {
+      out[i] = readOpinion(r, ids)
+    } catch (e) {
+      throw Fault.within(e, `opinions[${i}]`)
+    }
+  }
+  return out
+}
+
+function readOpinion(r: MsgpackReader, ids: readonly string[]): Opinion {
+  r.tuple('', LAYOUT.opinionLength, 'an opinion')
+  const breaker = readName(r, 'breaker')
+  const node = idRef(r, ids, 'node')
+  const verdict = readVerdict(r)
+  const calls = r.uint('calls')
+  const failures = r.uint('failures')
+  if (failures > calls) throw new Fault('bad-field', 'failures', `${failures} failures in a window of ${calls} calls`)
+  const slow = r.uint('slow')
+  if (slow > calls) throw new Fault('bad-field', 'slow', `${slow} slow calls in a window of ${calls} calls`)
+  const seq = r.uint('seq')
+  if (seq > MAX_OPINION_NUMBER) throw new Fault('bad-field', 'seq', `${seq} is above ${MAX_OPINION_NUMBER}`)
+  const ageMs = r.uint('ageMs')
+  if (ageMs > MAX_OPINION_NUMBER) throw new Fault('bad-field', 'ageMs', `${ageMs} is above ${MAX_OPINION_NUMBER}`)
+  return { breaker, node, verdict, calls, failures, slow, seq, ageMs }
+}
+
+function readVerdict(r: MsgpackReader): Verdict {
+  const c = r.uint('verdict')
+  if (c === LAYOUT.verdict.healthy) return 'healthy'
+  if (c === LAYOUT.verdict.failing) return 'failing'
+  throw new Fault('bad-field', 'verdict', `unknown verdict code ${c}`)
 }
 
 export function readRecords(r: MsgpackReader, ids: readonly string[]): BreakerRecord[] {

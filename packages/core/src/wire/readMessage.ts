@@ -45,9 +45,11 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
   startMessage()
   let msg: WireMessage
   switch (t) {
-    case LAYOUT.typeCode.delta:
-      msg = { v: 1, type: 'delta', from, records: readDeltaSections(r, ids) }
+    case LAYOUT.typeCode.delta: {
+      const { records, opinions } = readDeltaSections(r, ids)
+      msg = opinions === null ? { v: 1, type: 'delta', from, records } : { v: 1, type: 'delta', from, records, opinions }
       break
+    }
     case LAYOUT.typeCode.ping:
     case LAYOUT.typeCode.ack: {
       const seq = r.uint('seq')
@@ -68,8 +70,9 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
       const parts = r.uint('parts')
       if (parts < 1 || parts > L.maxSyncParts) throw new Fault('bad-field', 'parts', `expected 1..${L.maxSyncParts} parts, got ${parts}`)
       if (part >= parts) throw new Fault('bad-field', 'part', `part ${part} of ${parts}`)
-      const { members, digest, after, through } = readSyncRequestSections(r, ids)
+      const { members, digest, after, through, opinions } = readSyncRequestSections(r, ids)
       msg = { v: 1, type: 'sync-req', from, join, members, digest, session, part, parts, after, through }
+      if (opinions !== null) msg = { ...msg, opinions }
       break
     }
     default: {
@@ -80,8 +83,9 @@ export function readMessage(r: MsgpackReader, stats?: DecodeStats): WireMessage 
       if (messages < 1 || messages > L.maxSyncParts) {
         throw new Fault('bad-field', 'messages', `expected 1..${L.maxSyncParts} messages, got ${messages}`)
       }
-      const { members, records, want } = readSyncResponseSections(r, ids)
+      const { members, records, want, opinions } = readSyncResponseSections(r, ids)
       msg = { v: 1, type: 'sync-res', from, members, records, want, session, part, messages }
+      if (opinions !== null) msg = { ...msg, opinions }
     }
   }
   if (stats !== undefined) stats.skippedSections = skippedSections()

@@ -1,11 +1,22 @@
 import type { Member } from '../membership/Member.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { DigestEntry } from '../table/digest.js'
+import type { Opinion } from '../table/Opinion.js'
 import { Fault } from './Fault.js'
 import { LAYOUT } from './layout.js'
 import { WIRE_LIMITS, type Update } from './messages.js'
 import type { MsgpackReader } from './MsgpackReader.js'
-import { readBound, readDigest, readMembers, readMemberUpdates, readNames, readRecords, readRecordUpdates } from './readItems.js'
+import {
+  readBound,
+  readDigest,
+  readMembers,
+  readMemberUpdates,
+  readNames,
+  readOpinions,
+  readOpinionUpdates,
+  readRecords,
+  readRecordUpdates,
+} from './readItems.js'
 
 /**
  * Readers of a message's sections (see `layout.ts`), one per message shape.
@@ -58,20 +69,22 @@ function sectionCount(r: MsgpackReader): number {
   return r.array('sections', WIRE_LIMITS.maxSections)
 }
 
-/** A delta's sections: its records. */
-export function readDeltaSections(r: MsgpackReader, ids: readonly string[]): BreakerRecord[] {
+/** A delta's sections: its records, and its opinions (null: no opinions section). */
+export function readDeltaSections(r: MsgpackReader, ids: readonly string[]): { records: BreakerRecord[]; opinions: Opinion[] | null } {
   let records: BreakerRecord[] | null = null
+  let opinions: Opinion[] | null = null
   const n = sectionCount(r)
   for (let i = 0, last = -1; i < n; i++) {
     const kind = nextSection(r, i, A[T.delta], last)
     if (kind < 0) continue
     last = kind
-    records = readRecords(r, ids)
+    if (kind === K.records) records = readRecords(r, ids)
+    else opinions = readOpinions(r, ids)
   }
-  return records ?? []
+  return { records: records ?? [], opinions }
 }
 
-/** A ping's, ack's or ping-req's sections: the piggybacked updates, members first. */
+/** A ping's, ack's or ping-req's sections: the piggybacked updates, members first, then records, then opinions. */
 export function readUpdateSections(r: MsgpackReader, ids: readonly string[]): Update[] {
   let updates: Update[] | null = null
   const n = sectionCount(r)
@@ -79,17 +92,24 @@ export function readUpdateSections(r: MsgpackReader, ids: readonly string[]): Up
     const kind = nextSection(r, i, A[T.ping], last)
     if (kind < 0) continue
     last = kind
-    updates = kind === K.members ? readMemberUpdates(r, ids) : readRecordUpdates(r, ids, updates ?? [])
+    if (kind === K.members) updates = readMemberUpdates(r, ids)
+    else if (kind === K.records) updates = readRecordUpdates(r, ids, updates ?? [])
+    else updates = readOpinionUpdates(r, ids, updates ?? [])
   }
   return updates ?? []
 }
 
-/** A sync-req's sections: its members, and the digest of its name range (absent: the empty range). */
-export function readSyncRequestSections(
-  r: MsgpackReader,
-  ids: readonly string[],
-): { members: Member[]; digest: DigestEntry[]; after: string; through: string | null } {
-  const out: { members: Member[]; digest: DigestEntry[]; after: string; through: string | null } = { members: [], digest: [], after: '', through: '' }
+interface SyncRequestSections {
+  members: Member[]
+  digest: DigestEntry[]
+  after: string
+  through: string | null
+  opinions: Opinion[] | null
+}
+
+/** A sync-req's sections: its members, the digest of its name range (absent: the empty range), its opinions (null: none). */
+export function readSyncRequestSections(r: MsgpackReader, ids: readonly string[]): SyncRequestSections {
+  const out: SyncRequestSections = { members: [], digest: [], after: '', through: '', opinions: null }
   const n = sectionCount(r)
   for (let i = 0, last = -1; i < n; i++) {
     const kind = nextSection(r, i, A[T['sync-req']], last)
@@ -97,6 +117,8 @@ export function readSyncRequestSections(
     last = kind
     if (kind === K.members) {
       out.members = readMembers(r, ids)
+    } else if (kind === K.opinions) {
+      out.opinions = readOpinions(r, ids)
     } else {
       r.tuple('digest', 3, 'a digest section [after, through, entries]')
       out.after = readBound(r, 'after')
@@ -107,9 +129,16 @@ export function readSyncRequestSections(
   return out
 }
 
-/** A sync-res's sections: members, records, wanted names. */
-export function readSyncResponseSections(r: MsgpackReader, ids: readonly string[]): { members: Member[]; records: BreakerRecord[]; want: string[] } {
-  const out: { members: Member[]; records: BreakerRecord[]; want: string[] } = { members: [], records: [], want: [] }
+interface SyncResponseSections {
+  members: Member[]
+  records: BreakerRecord[]
+  want: string[]
+  opinions: Opinion[] | null
+}
+
+/** A sync-res's sections: members, records, wanted names, opinions (null: none). */
+export function readSyncResponseSections(r: MsgpackReader, ids: readonly string[]): SyncResponseSections {
+  const out: SyncResponseSections = { members: [], records: [], want: [], opinions: null }
   const n = sectionCount(r)
   for (let i = 0, last = -1; i < n; i++) {
     const kind = nextSection(r, i, A[T['sync-res']], last)
@@ -117,7 +146,8 @@ export function readSyncResponseSections(r: MsgpackReader, ids: readonly string[
     last = kind
     if (kind === K.members) out.members = readMembers(r, ids)
     else if (kind === K.records) out.records = readRecords(r, ids)
-    else out.want = readNames(r, 'want', WIRE_LIMITS.maxWantNames)
+    else if (kind === K.want) out.want = readNames(r, 'want', WIRE_LIMITS.maxWantNames)
+    else out.opinions = readOpinions(r, ids)
   }
   return out
 }

@@ -3,8 +3,9 @@ import type { Member } from '../membership/Member.js'
 import type { AppItem, MemberUpdate } from '../membership/SwimMessage.js'
 import type { BreakerRecord } from '../table/BreakerRecord.js'
 import type { DigestEntry } from '../table/digest.js'
+import type { Opinion } from '../table/Opinion.js'
 import { LAYOUT } from './layout.js'
-import { PROTOCOL_VERSION, type OutgoingMessage, type RecordUpdate } from './messages.js'
+import { PROTOCOL_VERSION, type OpinionUpdate, type OutgoingMessage, type RecordUpdate } from './messages.js'
 
 const K = LAYOUT.section
 
@@ -28,6 +29,7 @@ export function toWire(msg: OutgoingMessage): unknown[] {
     case 'delta': {
       const sections: unknown[] = []
       if (msg.records.length > 0) sections.push([K.records, records(msg.records, ids)])
+      if (msg.opinions !== undefined && msg.opinions.length > 0) sections.push([K.opinions, opinions(msg.opinions, ids)])
       return [v, LAYOUT.typeCode.delta, ids.list, from, sections]
     }
     case 'sync-req': {
@@ -35,6 +37,7 @@ export function toWire(msg: OutgoingMessage): unknown[] {
       if (msg.members.length > 0) sections.push([K.members, members(msg.members, ids)])
       // always sent: the range means something even without entries
       sections.push([K.digest, [msg.after, msg.through, digest(msg.digest, ids)]])
+      if (msg.opinions !== undefined && msg.opinions.length > 0) sections.push([K.opinions, opinions(msg.opinions, ids)])
       return [v, LAYOUT.typeCode['sync-req'], ids.list, from, msg.join, msg.session, msg.part, msg.parts, sections]
     }
     case 'sync-res': {
@@ -42,6 +45,7 @@ export function toWire(msg: OutgoingMessage): unknown[] {
       if (msg.members.length > 0) sections.push([K.members, members(msg.members, ids)])
       if (msg.records.length > 0) sections.push([K.records, records(msg.records, ids)])
       if (msg.want.length > 0) sections.push([K.want, msg.want.slice()])
+      if (msg.opinions !== undefined && msg.opinions.length > 0) sections.push([K.opinions, opinions(msg.opinions, ids)])
       return [v, LAYOUT.typeCode['sync-res'], ids.list, from, msg.session, msg.part, msg.messages, sections]
     }
     default:
@@ -80,20 +84,33 @@ class IdTable {
   }
 }
 
-/** Piggybacked updates as sections: the member updates, then the records, each in their order. */
+/** Piggybacked updates as sections: the member updates, then the records, then the opinions, each in their order. */
 function updates(list: readonly (MemberUpdate | AppItem)[], ids: IdTable): unknown[] {
   let memberList: unknown[] | null = null
   let recordList: unknown[] | null = null
+  let opinionList: unknown[] | null = null
   for (let i = 0; i < list.length; i++) {
     const u = list[i] as MemberUpdate | AppItem
     if (u.kind === 'member') (memberList ??= []).push(member((u as MemberUpdate).member, ids))
     else if (u.kind === 'record') (recordList ??= []).push(record((u as RecordUpdate).record, ids))
+    else if (u.kind === 'opinion') (opinionList ??= []).push(opinion((u as OpinionUpdate).opinion, ids))
     else throw new TypeError(`cannot encode update of unknown kind ${JSON.stringify(u.kind)}`)
   }
   const sections: unknown[] = []
   if (memberList !== null) sections.push([K.members, memberList])
   if (recordList !== null) sections.push([K.records, recordList])
+  if (opinionList !== null) sections.push([K.opinions, opinionList])
   return sections
+}
+
+function opinions(list: readonly Opinion[], ids: IdTable): unknown[] {
+  const out = new Array<unknown>(list.length)
+  for (let i = 0; i < list.length; i++) out[i] = opinion(list[i] as Opinion, ids)
+  return out
+}
+
+function opinion(o: Opinion, ids: IdTable): unknown[] {
+  return [o.breaker, ids.ref(o.node), code(LAYOUT.verdict, o.verdict, 'verdict'), o.calls, o.failures, o.slow, o.seq, o.ageMs]
 }
 
 function records(list: readonly BreakerRecord[], ids: IdTable): unknown[] {

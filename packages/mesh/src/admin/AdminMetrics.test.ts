@@ -45,6 +45,23 @@ describe('admin metrics', () => {
     expect(sample(body, 'breaker_mesh_breaker_state{breaker="svc-0000",state="open"}')).toBeUndefined() // 0 calls: left out
   })
 
+  it('exports isolated and degraded as 0/1 gauges per breaker (the fleet decision), 0 for a breaker decided by any', async () => {
+    const target = fakeAdminTarget([
+      { name: 'sick-path', callsOk: 3, isolated: true, degraded: false },
+      { name: 'few-reporters', callsOk: 2, isolated: false, degraded: true },
+      { name: 'plain', callsOk: 1 },
+    ]).target
+    const { body } = await createAdminMetrics(target, { processMetrics: false }).render()
+    expect(sample(body, 'breaker_mesh_breaker_isolated{breaker="sick-path"}')).toBe(1)
+    expect(sample(body, 'breaker_mesh_breaker_isolated{breaker="few-reporters"}')).toBe(0)
+    expect(sample(body, 'breaker_mesh_breaker_isolated{breaker="plain"}')).toBe(0)
+    expect(sample(body, 'breaker_mesh_breaker_degraded{breaker="sick-path"}')).toBe(0)
+    expect(sample(body, 'breaker_mesh_breaker_degraded{breaker="few-reporters"}')).toBe(1)
+    expect(sample(body, 'breaker_mesh_breaker_degraded{breaker="plain"}')).toBe(0)
+    expect(body).toMatch(/# TYPE breaker_mesh_breaker_isolated gauge/)
+    expect(body).toMatch(/# TYPE breaker_mesh_breaker_degraded gauge/)
+  })
+
   it('under the cap nothing is omitted', async () => {
     const metrics = createAdminMetrics(fakeAdminTarget([{ name: 'a' }, { name: 'b' }]).target, { processMetrics: false })
     const { body } = await metrics.render()

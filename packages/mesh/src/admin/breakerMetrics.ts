@@ -1,7 +1,7 @@
 /**
  * Per-breaker metrics beside the state and counters of AdminMetrics.ts: the
- * call-duration histogram, the window's failure and slow-call ratios, timeouts
- * and the operator override. Read from the same per-scrape snapshot, for the
+ * call-duration histogram, the window's failure and slow-call ratios, timeouts,
+ * the operator override, and the fleet decision's isolated and degraded flags. Read from the same per-scrape snapshot, for the
  * same capped list of busiest breakers, under the same safe label values.
  */
 import { Counter, Gauge } from 'prom-client'
@@ -84,6 +84,32 @@ export function registerBreakerMetrics(registry: Registry, top: () => readonly E
     'breaker_mesh_breaker_slow_call_ratio',
     'Slow calls / calls in this node\'s current window (0 to 1; 0 for an empty window). A call is slow at slowCallDurationMs or more.',
     (w) => ratio(w.slow, w.calls),
+  )
+
+  /** A 0/1 gauge per exported breaker, from its stats (else, an older target, from the view). */
+  const flagGauge = (name: string, help: string, value: (b: BreakerStats, v: MeshView['breakers'][number] | undefined) => boolean | undefined): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['breaker'] as const,
+      registers,
+      collect() {
+        this.reset()
+        const v = view()
+        for (const { label, stats: b } of top()) this.set({ breaker: label }, value(b, v.breakers.find((x) => x.name === b.name)) === true ? 1 : 0)
+      },
+    })
+  }
+  flagGauge(
+    'breaker_mesh_breaker_isolated',
+    'Decision quorum or aggregate: 1 while this node fails fast on its own (its own trip rules fired, the fleet did not open the breaker), 0 otherwise.',
+    (b, v) => b.isolated ?? (v as Partial<MeshView['breakers'][number]> | undefined)?.isolated,
+  )
+  flagGauge(
+    'breaker_mesh_breaker_degraded',
+    'Decision quorum or aggregate: 1 while fewer fresh opinions than minReporting reach this node, so each node decides the breaker for itself; 0 otherwise.',
+    // an older target's view may lack `fleet`
+    (b, v) => b.degraded ?? (v as Partial<MeshView['breakers'][number]> | undefined)?.fleet?.degraded,
   )
 
   new Counter({

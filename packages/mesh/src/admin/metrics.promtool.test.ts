@@ -80,6 +80,9 @@ describe('GET /metrics of a real node', () => {
     const inventory = a.breaker('inventory', { failureRate: false, consecutiveFailures: 1 })
     await inventory.execute(() => Promise.reject(new Error('down'))).catch(() => undefined)
     a.forceOpen('search', 'vendor incident')
+    // On b: "ledger" decided by quorum trips on b's own calls: two nodes are fewer than minReporting (3), so b is isolated and degraded.
+    const ledger = b.breaker('ledger', { decision: 'quorum', failureRate: false, consecutiveFailures: 1 })
+    await ledger.execute(() => Promise.reject(new Error('down'))).catch(() => undefined)
     await waitFor('b to learn both records', () => fleetNodeOf(b).table.get('inventory')?.state === 'open' && fleetNodeOf(b).table.get('search')?.override === 'forced-open')
 
     const text = await (await fetch(`${servers[0]!.url}/metrics`)).text()
@@ -97,6 +100,11 @@ describe('GET /metrics of a real node', () => {
     expect(sample(text, 'breaker_mesh_breaker_override{breaker="search",override="forced-open"}')).toBe(1)
     expect(sample(text, 'breaker_mesh_breaker_state{breaker="inventory",state="open"}')).toBe(1)
     expect(sample(text, 'breaker_mesh_breaker_override{breaker="inventory",override="forced-open"}')).toBe(0)
+    // The fleet decision: b fails fast on its own for "ledger", with too few reporters; "inventory" is decided by any.
+    expect(sample(text, 'breaker_mesh_breaker_isolated{breaker="ledger"}')).toBe(1)
+    expect(sample(text, 'breaker_mesh_breaker_degraded{breaker="ledger"}')).toBe(1)
+    expect(sample(text, 'breaker_mesh_breaker_isolated{breaker="inventory"}')).toBe(0)
+    expect(sample(text, 'breaker_mesh_breaker_degraded{breaker="inventory"}')).toBe(0)
     // A remote record was applied: a finite age in seconds (same host, so well under a minute).
     const age = sample(text, 'breaker_mesh_propagation_age_seconds')
     expect(Number.isFinite(age)).toBe(true)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { queryBreakers } from './breakerQuery.js'
+import { decidedByOpinions, queryBreakers } from './breakerQuery.js'
 import type { BreakerQuery } from './breakerQuery.js'
 import type { DashBreaker } from './types.js'
 
@@ -47,6 +47,14 @@ describe('queryBreakers', () => {
     expect(queryBreakers(mixed, query({ state: 'half-open' })).rows.map((b) => b.name)).toEqual(['b'])
     expect(queryBreakers(mixed, query({ state: 'failing' })).rows.map((b) => b.name)).toEqual(['b', 'c'])
     expect(queryBreakers(mixed, query({ text: 'zzz' }))).toMatchObject({ matched: 0, pages: 1, rows: [] })
+  })
+
+  it('a breaker is decided by opinions where the node reports them and its decision is quorum or aggregate', () => {
+    const fleet = { failing: 0, fresh: 1, needed: 1, degraded: false }
+    expect(decidedByOpinions(breaker('a'))).toBe(false) // a node from before opinions
+    expect(decidedByOpinions(breaker('b', 'closed', { decision: 'any', fleet }))).toBe(false)
+    expect(decidedByOpinions(breaker('c', 'closed', { decision: 'quorum', fleet }))).toBe(true)
+    expect(decidedByOpinions(breaker('d', 'closed', { decision: 'aggregate', fleet }))).toBe(true)
   })
 
   it('orders open first, or by call rate, names breaking ties', () => {

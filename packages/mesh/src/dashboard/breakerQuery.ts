@@ -30,6 +30,15 @@ const NAMES = new Intl.Collator('en', { numeric: true })
 
 const STATE_RANK: Record<string, number> = { open: 0, 'half-open': 1, closed: 2 }
 
+/**
+ * Is `b` decided by per-member opinions (`quorum`, `aggregate`) on a node
+ * that reports them? Only then do its fleet counts say something: a
+ * breaker decided by `any` gathers no opinions from the fleet.
+ */
+export function decidedByOpinions(b: DashBreaker): boolean {
+  return b.fleet !== undefined && b.decision !== undefined && b.decision !== 'any'
+}
+
 /** Does `b` pass the state filter? `failing`: not closed, or members report it failing. */
 export function matchesState(b: DashBreaker, state: StateFilter): boolean {
   switch (state) {

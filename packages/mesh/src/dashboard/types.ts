@@ -13,23 +13,11 @@ type ViewBreaker = MeshView['breakers'][number]
 export type DashMember = Omit<ViewMember, 'statusAgeMs' | 'via' | 'confirmed'> & Partial<Pick<ViewMember, 'statusAgeMs' | 'via' | 'confirmed'>>
 
 /** How many fresh opinions see a breaker failing (per-node opinions, when the node reports them). */
-export interface FleetVerdict {
-  failing: number
-  fresh: number
-  needed: number
-  degraded: boolean
-}
+export type FleetVerdict = ViewBreaker['fleet']
 
-export interface Opinion {
-  node: string
-  verdict: string
-  calls: number
-  failures: number
-  slow: number
-  ageMs: number
-}
+export type Opinion = ViewBreaker['opinions'][number]
 
-export type DashBreaker = Omit<ViewBreaker, 'wallTime' | 'concurrent' | 'localOnly'> &
+export type DashBreaker = Omit<ViewBreaker, 'wallTime' | 'concurrent' | 'localOnly' | 'decision' | 'isolated' | 'fleet' | 'opinions'> &
   Partial<Pick<ViewBreaker, 'wallTime' | 'concurrent'>> & {
     /** How the fleet decides this breaker (per-node opinions). */
     decision?: 'any' | 'quorum' | 'aggregate'

@@ -1,5 +1,6 @@
 import type { BreakerAction } from '../AdminApi.js'
 import type { FleetStore } from '../FleetStore.js'
+import { decidedByOpinions } from '../breakerQuery.js'
 import { formatDuration, formatPercent, formatRate } from '../format.js'
 import type { DashBreaker } from '../types.js'
 import { Sparkline } from './Sparkline.js'
@@ -18,9 +19,11 @@ export interface BreakerRowProps {
 /** One breaker: state, override, last change, age, local window, rate and trend, fleet opinion, actions. */
 export function BreakerRow({ breaker: b, store, now, busy, showFleet, onAction }: BreakerRowProps) {
   const rate = store.latestRate(b.name)
+  // Version 0: used here (isolated, or local only) but never written to the fleet table.
+  const written = b.version.lamport > 0
   const by = store.nameOf(b.version.origin)
-  const change = `by ${by}${b.reason === '' ? '' : `: ${b.reason}`}`
-  const age = b.wallTime === undefined ? undefined : store.nodeNow(now) - b.wallTime
+  const change = written ? `by ${by}${b.reason === '' ? '' : `: ${b.reason}`}` : b.reason === '' ? 'not written to the fleet' : b.reason
+  const age = b.wallTime === undefined || !written ? undefined : store.nodeNow(now) - b.wallTime
   return (
     <tr data-breaker={b.name} data-state={b.state}>
       <td data-label="breaker" class="bname">
@@ -89,9 +92,9 @@ export function BreakerRow({ breaker: b, store, now, busy, showFleet, onAction }
   )
 }
 
-/** "k of n members see it failing" where the node reports per-member opinions; nothing otherwise. */
+/** "k of n members see it failing" where the node reports per-member opinions and they decide; nothing otherwise. */
 function FleetCell({ breaker: b, store }: { breaker: DashBreaker; store: FleetStore }) {
-  if (b.fleet === undefined) return <span class="muted">–</span>
+  if (!decidedByOpinions(b) || b.fleet === undefined) return <span class="muted">–</span>
   const { failing, fresh, needed, degraded } = b.fleet
   const opinions = (b.opinions ?? [])
     .map((o) => `${store.nameOf(o.node)}: ${o.verdict} (${o.failures}/${o.calls} failed, ${formatDuration(o.ageMs)} old)`)

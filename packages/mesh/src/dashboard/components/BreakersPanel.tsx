@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { BreakerAction } from '../AdminApi.js'
-import { SORT_KEYS, STATE_FILTERS, queryBreakers } from '../breakerQuery.js'
+import { SORT_KEYS, STATE_FILTERS, decidedByOpinions, queryBreakers } from '../breakerQuery.js'
 import type { SortKey, StateFilter } from '../breakerQuery.js'
 import type { FleetStore } from '../FleetStore.js'
 import { BreakerRow } from './BreakerRow.js'
@@ -24,8 +24,8 @@ export function BreakersPanel({ store, now, busy, reason, onReason, onAction }: 
   const [page, setPage] = useState(0)
   const breakers = store.view?.breakers ?? []
   const result = queryBreakers(breakers, { text, state, sort, page, pageSize: PAGE_SIZE }, (name) => store.latestRate(name)?.calls ?? 0)
-  // The fleet column only where the node reports per-member opinions.
-  const showFleet = breakers.some((b) => b.fleet !== undefined)
+  // The fleet column only where the node reports per-member opinions of a breaker decided by them.
+  const showFleet = breakers.some(decidedByOpinions)
   const first = result.matched === 0 ? 0 : result.page * PAGE_SIZE + 1
   const last = result.page * PAGE_SIZE + result.rows.length
   return (
