@@ -1,6 +1,6 @@
 // BENCHMARKS.md, regenerated from every bench/results/*.json present (not only the
 // suites of the last run), so partial runs (`--only`) keep the other tables.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './machine.mjs'
 
@@ -8,6 +8,8 @@ export const RESULTS_DIR = join(ROOT, 'bench', 'results')
 /** Full-mode results are also kept here, so a later quick run does not hide them. */
 export const FULL_RESULTS_DIR = join(RESULTS_DIR, 'full')
 export const REPORT_PATH = join(ROOT, 'BENCHMARKS.md')
+/** Hand-written prose placed after the summary: where the time and memory go, with the profile evidence. */
+export const ANALYSIS_PATH = join(ROOT, 'scripts', 'bench', 'analysis.md')
 
 /** Suite order in the report. Unknown suites follow, alphabetically. */
 const ORDER = ['core', 'hotpath', 'propagation', 'detection', 'join', 'storm', 'heal', 'loss', 'cost']
@@ -197,6 +199,8 @@ export function renderReport(results, newerQuick = []) {
     '## Summary: every figure next to its target',
     '',
     summaryTable(all, true),
+    '',
+    existsSync(ANALYSIS_PATH) ? readFileSync(ANALYSIS_PATH, 'utf8').trim() : '',
     '',
     quickSection(newerQuick),
     referenceSection(results),

@@ -1,11 +1,13 @@
-// Storm (issue 5 item 6): 10,000 breaker transitions across 10 nodes → time
-// until every table is identical, and the messages and bytes it cost.
+// Storm (issue 5 item 6, issue 13 item 4): 10,000 breaker transitions across
+// 10 nodes → time until every table is identical, the ingest rate that makes,
+// and the messages, bytes and CPU it cost.
 import os from 'node:os'
 import { pause } from '../../lib/poll.mjs'
 import { acquireFleet, releaseFleet } from '../lib/fleetPool.mjs'
 import { fmt, notMeasuredRow, row, target } from '../lib/targets.mjs'
 
-const TARGET = target('<=', 3, 's')
+const TARGET = target('<=', 2, 's')
+const RATE_TARGET = target('>=', 10_000, '/s')
 const NODES = 10
 const TRANSITIONS = 10_000
 const NAMES = 500
@@ -22,7 +24,7 @@ const totals = (stats) => ({
 export default {
   name: 'storm',
   title: 'Storm: 10,000 transitions across 10 nodes',
-  issue: 'issue 5 item 6: converge ≤ 3 s',
+  issue: 'issue 13 item 4: converge ≤ 2 s, ≥ 10,000 changes/s (issue 5 asked ≤ 3 s)',
   budgetMs: (quick) => (quick ? 90_000 : 180_000),
 
   async run(ctx, out) {
@@ -82,6 +84,13 @@ export default {
           target: TARGET,
           ref: true,
           note: `writing took ${fmt((written - start) / 1000, 's')}; identical ${fmt((identicalAt - written) / 1000, 's')} after the last write`,
+        }),
+        row({
+          metric: 'storm: record changes ingested per second, fleet-wide (transitions ÷ first write → identical)',
+          value: TRANSITIONS / seconds,
+          unit: '/s',
+          target: RATE_TARGET,
+          note: `${fmt((cpuSecs * 1000) / TRANSITIONS, 'ms')} of CPU per transition, all 10 processes together; ${fmt(cpuSecs / wallSecs)} of ${os.cpus().length} cores busy`,
         }),
         row({ metric: 'storm: messages sent, fleet-wide', value: messages, unit: 'msgs', note: `~${fmt(background)} of them idle SWIM background` }),
         row({ metric: 'storm: bytes sent, fleet-wide', value: bytes / 1e6, unit: 'MB', note: `protocol payload; ~${fmt(backgroundBytes / 1e6, 'MB')} idle background` }),
