@@ -1,15 +1,8 @@
-import type { NodeId, Verdict } from '../types.js'
+import type { NodeId } from '../types.js'
 import type { Opinion } from './Opinion.js'
 
 /** An opinion as a node holds it: its age turned into a time on the holder's own monotonic clock. */
-export interface HeldOpinion {
-  readonly breaker: string
-  readonly node: NodeId
-  readonly verdict: Verdict
-  readonly calls: number
-  readonly failures: number
-  readonly slow: number
-  readonly seq: number
+export interface HeldOpinion extends Omit<Opinion, 'ageMs'> {
   /** When the writer published it, on this node's monotonic clock (`now - ageMs` when it arrived). */
   readonly publishedAt: number
 }

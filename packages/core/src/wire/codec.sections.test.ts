@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
-import type { BreakerRecord } from '../table/BreakerRecord.js'
 import { decodeMessage, encodeMessage } from './codec.js'
+import { A, B, sampleMember, sampleRecord } from './fixtures/samples.js'
 import type { WireMessage } from './messages.js'
 import type { DecodeStats } from './readMessage.js'
 import { toWire } from './toWire.js'
@@ -10,22 +10,8 @@ import { WireError } from './WireError.js'
 // A newer build may add section kinds (layout.ts): this build must skip them,
 // count them, and use the rest of the message exactly as if they were absent.
 
-const A = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
-const B = 'n2'
-const record: BreakerRecord = {
-  name: 'payments-api',
-  state: 'open',
-  override: null,
-  cooldownMs: 5000,
-  openCount: 1,
-  prober: B,
-  reason: 'failure rate 63% over 41 calls',
-  origin: A,
-  lamport: 42,
-  vclock: { [A]: 7 },
-  wallTime: 1_718_000_000_123,
-}
-const member = { id: B, name: 'n2', addrs: ['/ip4/10.0.0.2/tcp/7946'], incarnation: 3, status: 'alive' } as const
+const record = sampleRecord()
+const member = sampleMember()
 const messages: WireMessage[] = [
   { v: 1, type: 'ping', from: A, seq: 1, updates: [{ kind: 'member', member }, { kind: 'record', record }] },
   { v: 1, type: 'ack', from: B, seq: 2, updates: [] },

@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
-import type { BreakerRecord } from '../table/BreakerRecord.js'
 import { decodeMessage, encodeMessage } from './codec.js'
+import { A, B, sampleMember, sampleRecord } from './fixtures/samples.js'
 import { WIRE_LIMITS, type WireMessage } from './messages.js'
 import { toWire } from './toWire.js'
 import { WireError, type WireErrorCode } from './WireError.js'
@@ -9,22 +9,8 @@ import { WireError, type WireErrorCode } from './WireError.js'
 // Each case starts from a valid message in the positional layout (see layout.ts),
 // breaks one thing, packs it with plain msgpackr and expects one precise rejection.
 
-const A = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
-const B = 'n2'
-const record: BreakerRecord = {
-  name: 'payments-api',
-  state: 'open',
-  override: null,
-  cooldownMs: 5000,
-  openCount: 1,
-  prober: B,
-  reason: 'failure rate 63% over 41 calls',
-  origin: A,
-  lamport: 42,
-  vclock: { [A]: 7 },
-  wallTime: 1_718_000_000_123,
-}
-const member = { id: B, name: 'n2', addrs: ['/ip4/10.0.0.2/tcp/7946'], incarnation: 3, status: 'alive' } as const
+const record = sampleRecord()
+const member = sampleMember()
 const delta: WireMessage = { v: 1, type: 'delta', from: A, records: [record] }
 const pingReq: WireMessage = {
   v: 1,

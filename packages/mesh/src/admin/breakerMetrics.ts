@@ -53,8 +53,8 @@ export function registerBreakerMetrics(registry: Registry, top: () => readonly E
     },
   })
 
-  /** A gauge per exported breaker, from its current window. */
-  const windowGauge = (name: string, help: string, value: (w: Window) => number): void => {
+  /** A gauge per exported breaker: `value` of its stats and its view entry (an older target may give only the view). */
+  const breakerGauge = (name: string, help: string, value: (b: BreakerStats, v: MeshView) => number): void => {
     new Gauge({
       name,
       help,
@@ -63,13 +63,16 @@ export function registerBreakerMetrics(registry: Registry, top: () => readonly E
       collect() {
         this.reset()
         const v = view()
-        for (const { label, stats: b } of top()) {
-          const w = windowOf(b, v)
-          this.set({ breaker: label }, w ? value(w) : 0)
-        }
+        for (const { label, stats: b } of top()) this.set({ breaker: label }, value(b, v))
       },
     })
   }
+  /** From the breaker's current window (0 without one). */
+  const windowGauge = (name: string, help: string, value: (w: Window) => number): void =>
+    breakerGauge(name, help, (b, v) => {
+      const w = windowOf(b, v)
+      return w ? value(w) : 0
+    })
   windowGauge(
     'breaker_mesh_breaker_window_calls',
     'Calls in this node\'s current sliding window of the breaker (the base of the failure and slow-call ratios).',
@@ -87,19 +90,8 @@ export function registerBreakerMetrics(registry: Registry, top: () => readonly E
   )
 
   /** A 0/1 gauge per exported breaker, from its stats (else, an older target, from the view). */
-  const flagGauge = (name: string, help: string, value: (b: BreakerStats, v: MeshView['breakers'][number] | undefined) => boolean | undefined): void => {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['breaker'] as const,
-      registers,
-      collect() {
-        this.reset()
-        const v = view()
-        for (const { label, stats: b } of top()) this.set({ breaker: label }, value(b, v.breakers.find((x) => x.name === b.name)) === true ? 1 : 0)
-      },
-    })
-  }
+  const flagGauge = (name: string, help: string, value: (b: BreakerStats, v: MeshView['breakers'][number] | undefined) => boolean | undefined): void =>
+    breakerGauge(name, help, (b, v) => (value(b, v.breakers.find((x) => x.name === b.name)) === true ? 1 : 0))
   flagGauge(
     'breaker_mesh_breaker_isolated',
     'Decision quorum or aggregate: 1 while this node fails fast on its own (its own trip rules fired, the fleet did not open the breaker), 0 otherwise.',
