@@ -3,32 +3,16 @@
  * and in `stats()`, on meshes over core's `MemoryNetwork` (real timers; every
  * expectation polls with a deadline).
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Mesh } from './Mesh.js'
-import type { CreateMeshOptions } from './MeshOptions.js'
 import type { MeshView } from './MeshView.js'
 import { waitFor } from './fixtures/meshHarness.js'
-import { MemoryHostNetwork, createMeshWith } from './testing/index.js'
+import { memoryFleets } from './fixtures/memoryFleet.js'
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} }
-const BASE: CreateMeshOptions = { profile: 'local', listen: '127.0.0.1:0', mdns: false, logger: quiet }
 const QUORUM = { decision: 'quorum', failureRate: 50, minimumCalls: 4, window: { kind: 'count', size: 8 }, cooldownMs: 60_000 } as const
 
 describe('the fleet decision in the view', () => {
-  let net: MemoryHostNetwork
-  const meshes: Mesh[] = []
-  afterEach(async () => {
-    await Promise.all(meshes.splice(0).map((m) => m.stop()))
-    await net.close()
-  })
-
-  async function fleet(n: number): Promise<Mesh[]> {
-    net = new MemoryHostNetwork()
-    meshes.push(await createMeshWith(net.host({ id: 'm0' }), { ...BASE, name: 'm0' }))
-    for (let i = 1; i < n; i++) meshes.push(await createMeshWith(net.host({ id: `m${i}`, seeds: ['m0'] }), { ...BASE, name: `m${i}`, join: ['m0'] }))
-    await waitFor('full membership', () => meshes.every((m) => m.view().members.filter((x) => x.status === 'alive').length === n))
-    return meshes
-  }
+  const { fleet } = memoryFleets()
 
   const entry = (m: Mesh, name: string): MeshView['breakers'][number] | undefined => m.view().breakers.find((b) => b.name === name)
   const calls = (m: Mesh, name: string, n: number, ok: boolean) => {

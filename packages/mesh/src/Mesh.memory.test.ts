@@ -3,39 +3,20 @@
  * `MemoryNetwork` (`@breaker-mesh/mesh/testing`): no sockets, no libp2p.
  * Meshes run on real timers, so every expectation polls with a deadline.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Mesh } from './Mesh.js'
 import type { CreateMeshOptions } from './MeshOptions.js'
 import type { MeshEvent } from './MeshView.js'
 import { waitFor } from './fixtures/meshHarness.js'
+import { MEMORY_BASE, memoryFleets } from './fixtures/memoryFleet.js'
 import { MemoryHostNetwork, createMeshWith, fleetNodeOf } from './testing/index.js'
 import type { MemoryHost } from './testing/index.js'
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} }
-const BASE: CreateMeshOptions = { profile: 'local', listen: '127.0.0.1:0', mdns: false, logger: quiet }
+const BASE = MEMORY_BASE
 
 describe('meshes over the memory network', () => {
-  let net: MemoryHostNetwork
-  const meshes: Mesh[] = []
-  afterEach(async () => {
-    await Promise.all(meshes.splice(0).map((m) => m.stop()))
-    await net.close()
-  })
-
-  /** A fleet of `n` meshes; the first is every other's seed. */
-  async function fleet(n: number): Promise<Mesh[]> {
-    net = new MemoryHostNetwork()
-    const first = await createMeshWith(net.host({ id: 'm0' }), { ...BASE, name: 'm0' })
-    meshes.push(first)
-    for (let i = 1; i < n; i++) {
-      const mesh = await createMeshWith(net.host({ id: `m${i}`, seeds: ['m0'] }), { ...BASE, name: `m${i}`, join: ['m0'] })
-      meshes.push(mesh)
-    }
-    await waitFor('every mesh to see every member alive', () =>
-      meshes.every((m) => m.view().members.filter((x) => x.status === 'alive').length === n),
-    )
-    return meshes
-  }
+  const fleets = memoryFleets()
+  const { fleet, meshes } = fleets
 
   const stateAt = (m: Mesh, name: string) => m.view().breakers.find((b) => b.name === name)
 
@@ -74,10 +55,10 @@ describe('meshes over the memory network', () => {
   it('a partitioned mesh is declared dead, and the fleet heals when the partition does', async () => {
     const [a, b] = await fleet(3)
     const others = meshes.slice(1).map((m) => m.peerId)
-    net.partition([['m0'], others])
+    fleets.net.partition([['m0'], others])
     await waitFor('m0 dead at the others', () => b!.view().members.find((m) => m.id === 'm0')?.status === 'dead', 30_000)
     a!.forceOpen('inventory', 'during the partition')
-    net.heal()
+    fleets.net.heal()
     await waitFor('m0 alive again and its override known', () =>
       meshes.every((m) => m.view().members.every((x) => x.status === 'alive')) && stateAt(b!, 'inventory')?.override === 'forced-open',
     30_000)
